@@ -1,0 +1,81 @@
+"""One error envelope for the API: {"error": {"code", "message", "details"}}."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger("newsagg.errors")
+
+SERVER_ERROR_MESSAGE = (
+    "Something went wrong on our side. Try again in a moment; if it keeps happening, "
+    "contact the service operator."
+)
+SERVICE_UNAVAILABLE_MESSAGE = "The service cannot reach its database right now. Try again in a minute."
+INVALID_PARAMETER_MESSAGE = "One or more parameters are invalid: see details."
+NOT_AUTHENTICATED_MESSAGE = "No API key was sent. Send your key in the header 'Authorization: Bearer <key>'."
+
+# DRF's default codes that the API names differently.
+CODE_ALIASES = {
+    "throttled": "rate_limited",
+    "invalid": "invalid_parameter",
+    "parse_error": "invalid_parameter",
+    "error": "server_error",
+}
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = SERVICE_UNAVAILABLE_MESSAGE
+    default_code = "service_unavailable"
+
+
+def error_body(code: str, message: str, details: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def exception_handler(exc, context):
+    """DRF's handler first (it keeps WWW-Authenticate and Retry-After), then the envelope."""
+    if isinstance(exc, DatabaseError):
+        logger.error("Database error while handling a request", exc_info=exc)
+        exc = ServiceUnavailable()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.error("Unhandled exception while handling a request", exc_info=exc)
+        return Response(
+            error_body("server_error", SERVER_ERROR_MESSAGE), status=status.HTTP_500_INTERNAL_SERVER_ERROR
+        )
+
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    code = CODE_ALIASES.get(exc.default_code, exc.default_code)
+    details = dict(getattr(exc, "details", None) or {})
+    if isinstance(exc, exceptions.ValidationError):
+        message = INVALID_PARAMETER_MESSAGE
+        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        details = _plain(details)
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        message = NOT_AUTHENTICATED_MESSAGE
+    elif isinstance(exc, exceptions.ParseError):
+        message = str(exc.detail)
+    else:
+        message = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else str(exc.default_detail)
+    response.data = error_body(code, message, details)
+    return response
+
+
+def _plain(value):
+    """ErrorDetail objects and lazy strings into plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value)
