@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import re_path
+
+from articles.views import ArticleDetailApi, ArticleListApi, CategoryListApi
+
+urlpatterns = [
+    re_path(r"^articles/?$", ArticleListApi.as_view(), name="article-list"),
+    # At most 18 digits: every such id fits the database's bigint; longer ones are unknown paths.
+    re_path(r"^articles/(?P<article_id>[0-9]{1,18})/?$", ArticleDetailApi.as_view(), name="article-detail"),
+    re_path(r"^categories/?$", CategoryListApi.as_view(), name="category-list"),
+]

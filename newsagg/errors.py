@@ -16,7 +16,7 @@ SERVER_ERROR_MESSAGE = (
     "contact the service operator."
 )
 SERVICE_UNAVAILABLE_MESSAGE = "The service cannot reach its database right now. Try again in a minute."
-INVALID_PARAMETER_MESSAGE = "One or more parameters are invalid: see details."
+INVALID_PARAMETER_MESSAGE = "Invalid parameters {fields}: see details."
 NOT_AUTHENTICATED_MESSAGE = "No API key was sent. Send your key in the header 'Authorization: Bearer <key>'."
 
 # DRF's default codes that the API names differently.
@@ -59,9 +59,8 @@ def exception_handler(exc, context):
     code = CODE_ALIASES.get(exc.default_code, exc.default_code)
     details = dict(getattr(exc, "details", None) or {})
     if isinstance(exc, exceptions.ValidationError):
-        message = INVALID_PARAMETER_MESSAGE
-        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        details = _plain(details)
+        details = _plain(exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail})
+        message = _invalid_parameter_message(details)
     elif isinstance(exc, exceptions.NotAuthenticated):
         message = NOT_AUTHENTICATED_MESSAGE
     elif isinstance(exc, exceptions.ParseError):
@@ -70,6 +69,15 @@ def exception_handler(exc, context):
         message = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else str(exc.default_detail)
     response.data = error_body(code, message, details)
     return response
+
+
+def _invalid_parameter_message(details: dict) -> str:
+    """Names the bad parameter (with its first problem), or every bad parameter when several."""
+    if len(details) == 1:
+        field, problems = next(iter(details.items()))
+        first = problems[0] if isinstance(problems, list) and problems else problems
+        return f"Invalid parameter '{field}': {first}"
+    return INVALID_PARAMETER_MESSAGE.format(fields=", ".join(f"'{field}'" for field in details))
 
 
 def _plain(value):

@@ -138,17 +138,64 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["apikeys.authentication.HasApiKey"],
     "DEFAULT_THROTTLE_CLASSES": [],
     "EXCEPTION_HANDLER": "newsagg.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "newsagg.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
+
+API_DESCRIPTION = """
+One API over NewsAPI.org and The Guardian: articles normalised into one shape, stored once
+per URL, searchable and filterable.
+
+## Getting a key
+
+Keys are issued by the service's staff in the admin (`/admin/`), or by an operator with
+`python manage.py create_api_key "Your app"`. A key looks like `nagg_1a2b3c4d_…`; it is
+shown once, when it is created. Send it on every request:
+
+    Authorization: Bearer nagg_1a2b3c4d_…
+
+In this page, press **Authorize**, paste the key, then **Try it out** on any endpoint.
+
+## Rate limits
+
+Each key may make a number of requests per clock hour (UTC), 100 unless its issuer set
+another. Every counted response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
+`X-RateLimit-Reset` (Unix time of the window's end). Past the limit the API answers 429
+`rate_limited` with `Retry-After` in seconds. `GET /v1/usage` reports where a key stands
+without counting.
+
+## Freshness
+
+Articles are refreshed from the providers at most every 15 minutes per provider and
+category. `cache_status` (and the `X-Cache-Status` header) of a list says whether it was
+answered from fresh data (`hit`), after refreshing (`miss`), or from stored data because a
+provider could not be reached (`stale`).
+
+## Errors
+
+Every error has one shape: `{"error": {"code", "message", "details"}}`.
+"""
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsagg API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": API_DESCRIPTION,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "articles.constants.Category",
+        "SourceEnum": "articles.constants.Source",
+        "CacheStatusEnum": ["hit", "miss", "stale"],
+    },
+    "TAGS": [
+        {"name": "articles", "description": "News articles from every provider."},
+        {"name": "account", "description": "The calling key and its usage."},
+        {"name": "service", "description": "Service health."},
+    ],
 }
 
 # ------------------------------------------------------------------------------

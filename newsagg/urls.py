@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from newsagg.views import HealthApi, NotFoundApi
+
+# The documentation is public and never counted against a key's limit.
+public = {"authentication_classes": [], "permission_classes": [], "throttle_classes": []}
 
 urlpatterns = [
     re_path(r"^healthz/?$", HealthApi.as_view(), name="healthz"),
@@ -9,6 +13,9 @@ urlpatterns = [
     path("v1/", include("apikeys.urls")),
     # Last: anything else under /v1/ is an unknown endpoint.
     re_path(r"^v1(?:/.*)?$", NotFoundApi.as_view()),
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(**public), name="schema"),
+    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema", **public), name="docs"),
+    re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema", **public), name="redoc"),
     path("admin/", admin.site.urls),
 ]
 

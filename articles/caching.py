@@ -1,0 +1,74 @@
+"""The request-path cache: refresh the stale provider+category pairs a list request covers."""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor, wait
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from articles.constants import CATEGORIES
+from articles.providers import enabled_providers
+from articles.selectors import fresh_pairs
+from articles.services import pair_refresh
+
+logger = logging.getLogger("newsagg.cache")
+
+HIT, MISS, STALE = "hit", "miss", "stale"
+
+
+def scope_pairs(*, source: str | None, category: str | None) -> list[tuple[str, str]]:
+    """The pairs a list request covers: its source (or every enabled provider) × its category (or all)."""
+    providers = [name for name in enabled_providers() if source in (None, name)]
+    categories = [category] if category else list(CATEGORIES)
+    return [(provider, name) for provider in providers for name in categories]
+
+
+def articles_ensure_fresh(*, source: str | None = None, category: str | None = None) -> str:
+    """Refresh the stale pairs of a request's scope; returns its cache status (hit, miss or stale).
+
+    Providers are called in parallel and waited for at most PROVIDER_TIMEOUT; a refresh that
+    fails, is refused (backoff, budget, another worker refreshing) or is still running by then
+    leaves the answer "stale": it is served from what is stored, never as an error.
+    """
+    pairs = scope_pairs(source=source, category=category)
+    stale = [pair for pair in pairs if pair not in fresh_pairs(pairs=pairs)]
+    if not stale:
+        return HIT
+    if len(stale) == 1:
+        results = [_refresh(stale[0])]
+    else:
+        executor = ThreadPoolExecutor(max_workers=len(stale), thread_name_prefix="refresh")
+        futures = [executor.submit(_refresh_in_thread, pair) for pair in stale]
+        done, _ = wait(futures, timeout=settings.PROVIDER_TIMEOUT)
+        # Refreshes still running go on in the background and store what they get.
+        executor.shutdown(wait=False)
+        results = [future.result() for future in done]  # _refresh never raises
+    complete = len(results) == len(stale) and all(outcome in SUCCESSFUL for outcome in results)
+    return MISS if complete else STALE
+
+
+# "skipped_fresh": another worker refreshed the pair between our check and our turn.
+SUCCESSFUL = {"success", "skipped_fresh"}
+
+
+def _refresh(pair: tuple[str, str]) -> str:
+    """The outcome of one pair's refresh; a failure of any kind is logged, never raised."""
+    provider, category = pair
+    try:
+        result = pair_refresh(provider=provider, category=category)
+    except Exception:
+        logger.exception("Refreshing %s/%s failed", provider, category)
+        return "error"
+    if result.outcome not in SUCCESSFUL:
+        logger.info(
+            "Refresh of %s/%s: %s %s", provider, category, result.outcome, result.error or result.reason
+        )
+    return result.outcome
+
+
+def _refresh_in_thread(pair: tuple[str, str]) -> str:
+    close_old_connections()
+    try:
+        return _refresh(pair)
+    finally:
+        connection.close()

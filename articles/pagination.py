@@ -1,0 +1,39 @@
+"""Page-number pagination in the API's list envelope."""
+
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+
+class ArticlePagination(BasePagination):
+    """Counts the matches, then reads one page by offset; a page past the end is empty, not 404."""
+
+    def paginate(self, queryset, *, page: int, page_size: int, request) -> list:
+        self.request = request
+        self.page = page
+        self.page_size = page_size
+        self.total = queryset.count()
+        offset = (page - 1) * page_size
+        if offset >= self.total:
+            return []
+        return list(queryset[offset : offset + page_size])
+
+    def get_paginated_response(self, data, **extra):
+        return Response(
+            {
+                "articles": data,
+                "total": self.total,
+                "count": len(data),
+                "page": self.page,
+                "page_size": self.page_size,
+                "next": self.page_link(self.page + 1) if self.page * self.page_size < self.total else None,
+                "previous": self.page_link(self.page - 1) if self.page > 1 else None,
+                **extra,
+            }
+        )
+
+    def page_link(self, page: int) -> str:
+        # Past the end, "previous" leads back to the last page that has articles.
+        last_page = max(1, -(-self.total // self.page_size))
+        params = self.request.query_params.copy()
+        params["page"] = str(min(page, last_page))
+        return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")

@@ -1,0 +1,92 @@
+"""Article endpoints: thin views over the selectors and the request-path cache."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from articles.caching import articles_ensure_fresh
+from articles.constants import CATEGORIES
+from articles.pagination import ArticlePagination
+from articles.providers import PROVIDERS
+from articles.selectors import article_get, article_list
+from articles.serializers import (
+    ArticleListParamsSerializer,
+    ArticleListSerializer,
+    ArticleSerializer,
+    CategoryListSerializer,
+)
+
+ARTICLE_NOT_FOUND_MESSAGE = "No article has id {id}."
+
+CACHE_STATUS_HEADER = OpenApiParameter(
+    "X-Cache-Status",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    enum=["hit", "miss", "stale"],
+    description="The same as `cache_status` in the body.",
+)
+
+
+class ArticleListApi(APIView):
+    error_statuses = (400,)
+
+    @extend_schema(
+        summary="List and search articles",
+        description="Newest first. Filters combine (AND); `q` needs every word in the title or description.",
+        parameters=[ArticleListParamsSerializer, CACHE_STATUS_HEADER],
+        responses=ArticleListSerializer,
+        tags=["articles"],
+    )
+    def get(self, request):
+        params = ArticleListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        cache_status = articles_ensure_fresh(source=filters.get("source"), category=filters.get("category"))
+        articles = article_list(
+            category=filters.get("category"),
+            source=filters.get("source"),
+            words=filters["words"],
+            published_from=filters.get("from"),
+            published_to=filters.get("to"),
+        )
+        paginator = ArticlePagination()
+        page = paginator.paginate(
+            articles, page=filters["page"], page_size=filters["page_size"], request=request
+        )
+        response = paginator.get_paginated_response(
+            ArticleSerializer(page, many=True).data, cache_status=cache_status
+        )
+        response["X-Cache-Status"] = cache_status
+        return response
+
+
+class ArticleDetailApi(APIView):
+    error_statuses = (404,)
+
+    @extend_schema(summary="One article", responses=ArticleSerializer, tags=["articles"])
+    def get(self, request, article_id: int):
+        article = article_get(article_id=article_id)
+        if article is None:
+            raise exceptions.NotFound(ARTICLE_NOT_FOUND_MESSAGE.format(id=article_id))
+        return Response(ArticleSerializer(article).data)
+
+
+class CategoryListApi(APIView):
+    @extend_schema(
+        summary="Categories",
+        description="Each category with the name each provider gives it.",
+        responses=CategoryListSerializer,
+        tags=["articles"],
+    )
+    def get(self, request):
+        categories = [
+            {
+                "category": category,
+                "providers": {name: p.category_map[category] for name, p in PROVIDERS.items()},
+            }
+            for category in CATEGORIES
+        ]
+        return Response({"categories": categories})
