@@ -9,7 +9,7 @@ from apikeys.usage import usage_prune
 
 DEFAULT_RETENTION_DAYS = 90
 PRUNED_MESSAGE = (
-    "Deleted {count} usage windows that started before {before:%Y-%m-%d %H:%M} UTC ({days} days ago)."
+    "Usage windows deleted: {count} (those that started before {before:%Y-%m-%d %H:%M} UTC, --days {days})."
 )
 INVALID_DAYS_MESSAGE = "--days must be at least 1 (got {days})."
 
