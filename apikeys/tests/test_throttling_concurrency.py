@@ -16,7 +16,7 @@ from apikeys.tests.clock import Clock
 from apikeys.throttling import ApiKeyRateThrottle
 from apikeys.usage import usage_increment
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 LIMIT = 50
 THREADS = 25
@@ -32,6 +32,7 @@ def clock(monkeypatch):
     return clock
 
 
+@pytest.mark.postgres
 @pytest.mark.urls("apikeys.tests.urls")
 def test_exactly_limit_requests_succeed_under_a_concurrent_burst(live_server, clock):
     api_key, raw_key = api_key_create(name="hammered", rate_limit=LIMIT)
@@ -65,6 +66,7 @@ def test_exactly_limit_requests_succeed_under_a_concurrent_burst(live_server, cl
     assert UsageWindow.objects.get(api_key=api_key).requests == LIMIT
 
 
+# On both databases: SQLite serialises the writers, PostgreSQL locks the row.
 def test_usage_increment_hands_out_each_count_once_across_connections():
     api_key, _ = api_key_create(name="hammered", rate_limit=LIMIT)
     threads = 40
