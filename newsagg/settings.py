@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apikeys.middleware.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "newsagg.urls"
@@ -136,7 +137,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["apikeys.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["apikeys.authentication.HasApiKey"],
-    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["apikeys.throttling.ApiKeyRateThrottle"],
     "EXCEPTION_HANDLER": "newsagg.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "newsagg.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": None,
