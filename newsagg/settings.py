@@ -69,7 +69,7 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "newsagg" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
