@@ -3,19 +3,18 @@
 import math
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
 
 from apikeys.models import ApiKey
 from apikeys.usage import usage_increment
+from apikeys.windows import window_end, window_start
 
 RATE_LIMIT_EXCEEDED_MESSAGE = (
     "Rate limit of {limit} requests per hour exceeded; it resets at {reset_at:%H:%M:%S} UTC, in {wait}."
 )
-
-WINDOW_LENGTH = timedelta(hours=1)
 
 # Where the throttle leaves a request's figures for RateLimitHeadersMiddleware.
 REQUEST_ATTRIBUTE = "rate_limit_status"
@@ -64,8 +63,7 @@ class ApiKeyRateThrottle(BaseThrottle):
         if not isinstance(api_key, ApiKey):
             return True  # nothing to count: authentication and permissions decide
         now = datetime.fromtimestamp(self.timer(), tz=UTC)
-        start = _window_start(now)
-        reset_at = start + WINDOW_LENGTH
+        start, reset_at = window_start(now), window_end(now)
         limit = api_key.rate_limit
         count = usage_increment(api_key=api_key, window_start=start, limit=limit)
         used = limit if count is None else count
@@ -80,7 +78,3 @@ class ApiKeyRateThrottle(BaseThrottle):
 
 def seconds(count: int) -> str:
     return f"{count} second" if count == 1 else f"{count} seconds"
-
-
-def _window_start(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
