@@ -1,6 +1,7 @@
 """Bearer authentication with hashed API keys."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from rest_framework import exceptions
@@ -9,6 +10,7 @@ from rest_framework.permissions import BasePermission
 
 from apikeys.keys import key_matches, parse_prefix
 from apikeys.models import ApiKey
+from apikeys.selectors import api_key_get_by_prefix
 
 MALFORMED_HEADER_MESSAGE = (
     "Malformed Authorization header: send 'Authorization: Bearer <key>' with the key exactly as issued."
@@ -24,15 +26,24 @@ EXPIRED_KEY_MESSAGE = (
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
+# The time source for expiry and last use; tests replace it to move time.
+clock: Callable[[], datetime] = timezone.now
+
 
 class ApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <key>`; `request.auth` is the ApiKey.
+
+    No header means no credentials (401 not_authenticated); any header that is not
+    exactly one Bearer key fails (401 authentication_failed) with the reason.
+    """
+
     keyword = b"bearer"
 
     def authenticate(self, request):
         parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword:
+        if not parts:
             return None
-        if len(parts) != 2:
+        if parts[0].lower() != self.keyword or len(parts) != 2:
             raise exceptions.AuthenticationFailed(MALFORMED_HEADER_MESSAGE)
         try:
             raw_key = parts[1].decode("ascii")
@@ -44,19 +55,21 @@ class ApiKeyAuthentication(BaseAuthentication):
         prefix = parse_prefix(raw_key)
         if prefix is None:
             raise exceptions.AuthenticationFailed(MALFORMED_KEY_MESSAGE)
-        api_key = ApiKey.objects.filter(prefix=prefix).first()
+        api_key = api_key_get_by_prefix(prefix=prefix)
         if api_key is None or not key_matches(raw_key, api_key.digest):
             raise exceptions.AuthenticationFailed(INVALID_KEY_MESSAGE)
         if api_key.revoked_at is not None:
-            raise exceptions.AuthenticationFailed(REVOKED_KEY_MESSAGE.format(at=api_key.revoked_at))
-        now = timezone.now()
+            at = api_key.revoked_at.astimezone(UTC)
+            raise exceptions.AuthenticationFailed(REVOKED_KEY_MESSAGE.format(at=at))
+        now = clock()
         if api_key.is_expired(now):
-            raise exceptions.AuthenticationFailed(EXPIRED_KEY_MESSAGE.format(at=api_key.expires_at))
+            at = api_key.expires_at.astimezone(UTC)
+            raise exceptions.AuthenticationFailed(EXPIRED_KEY_MESSAGE.format(at=at))
         self.touch(api_key, now)
         return api_key
 
     @staticmethod
-    def touch(api_key: ApiKey, now) -> None:
+    def touch(api_key: ApiKey, now: datetime) -> None:
         """Record use at most once a minute per key, and by one worker only."""
         last = api_key.last_used_at
         if last is not None and now - last < LAST_USED_RESOLUTION:

@@ -10,7 +10,7 @@ KEY_SCHEME = "nagg"
 # 8 hex characters of public prefix; 32 random bytes (256 bits) of secret.
 PREFIX_BYTES = 4
 SECRET_BYTES = 32
-KEY_PATTERN = re.compile(r"^(nagg_[0-9a-f]{8})_([A-Za-z0-9_-]{43})$")
+KEY_PATTERN = re.compile(r"(nagg_[0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 
 
 class GeneratedKey(NamedTuple):
@@ -27,7 +27,7 @@ def generate_key() -> GeneratedKey:
 
 def parse_prefix(raw_key: str) -> str | None:
     """The public prefix of a well-formed key, or None when the key is malformed."""
-    match = KEY_PATTERN.match(raw_key)
+    match = KEY_PATTERN.fullmatch(raw_key)
     return match.group(1) if match else None
 
 

@@ -5,6 +5,12 @@ from django.db import models
 from django.utils import timezone
 
 
+class KeyState(models.TextChoices):
+    ACTIVE = "active", "active"
+    REVOKED = "revoked", "revoked"
+    EXPIRED = "expired", "expired"
+
+
 def default_rate_limit() -> int:
     return settings.API_RATE_LIMIT_PER_HOUR
 
@@ -37,6 +43,14 @@ class ApiKey(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def state(self, now=None) -> KeyState:
+        """Revoked wins over expired: revocation is the deliberate act."""
+        if self.is_revoked:
+            return KeyState.REVOKED
+        if self.is_expired(now):
+            return KeyState.EXPIRED
+        return KeyState.ACTIVE
 
 
 class UsageWindow(models.Model):

@@ -2,12 +2,14 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from newsagg.logs import current_request_id, key_value_line
 
 logger = logging.getLogger("newsagg.errors")
 
@@ -18,6 +20,11 @@ SERVER_ERROR_MESSAGE = (
 SERVICE_UNAVAILABLE_MESSAGE = "The service cannot reach its database right now. Try again in a minute."
 INVALID_PARAMETER_MESSAGE = "Invalid parameters {fields}: see details."
 NOT_AUTHENTICATED_MESSAGE = "No API key was sent. Send your key in the header 'Authorization: Bearer <key>'."
+BAD_REQUEST_MESSAGE = (
+    "The request could not be read: check the URL, the number of query parameters and the headers."
+)
+# Seconds a client should wait before retrying while the database is unreachable.
+SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 
 # DRF's default codes that the API names differently.
 CODE_ALIASES = {
@@ -32,6 +39,16 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = SERVICE_UNAVAILABLE_MESSAGE
     default_code = "service_unavailable"
+    # DRF's handler turns `wait` into a Retry-After header.
+    wait = SERVICE_UNAVAILABLE_RETRY_AFTER
+
+
+class BadRequest(exceptions.APIException):
+    """A request Django refuses to read (too many query parameters, a bad Host header)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = BAD_REQUEST_MESSAGE
+    default_code = "invalid_parameter"
 
 
 def error_body(code: str, message: str, details: dict | None = None) -> dict:
@@ -41,12 +58,15 @@ def error_body(code: str, message: str, details: dict | None = None) -> dict:
 def exception_handler(exc, context):
     """DRF's handler first (it keeps WWW-Authenticate and Retry-After), then the envelope."""
     if isinstance(exc, DatabaseError):
-        logger.error("Database error while handling a request", exc_info=exc)
+        logger.error("Database error while handling a request %s", _where(context), exc_info=exc)
         exc = ServiceUnavailable()
+    elif isinstance(exc, SuspiciousOperation):
+        logger.warning("Refused a malformed request %s: %s", _where(context), exc)
+        exc = BadRequest()
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        logger.error("Unhandled exception while handling a request", exc_info=exc)
+        logger.error("Unhandled exception while handling a request %s", _where(context), exc_info=exc)
         return Response(
             error_body("server_error", SERVER_ERROR_MESSAGE), status=status.HTTP_500_INTERNAL_SERVER_ERROR
         )
@@ -78,6 +98,20 @@ def _invalid_parameter_message(details: dict) -> str:
         first = problems[0] if isinstance(problems, list) and problems else problems
         return f"Invalid parameter '{field}': {first}"
     return INVALID_PARAMETER_MESSAGE.format(fields=", ".join(f"'{field}'" for field in details))
+
+
+def bad_request(request, exception=None):
+    """handler400: requests Django refuses before any view runs (e.g. a Host not allowed)."""
+    return JsonResponse(error_body("invalid_parameter", BAD_REQUEST_MESSAGE), status=400)
+
+
+def _where(context) -> str:
+    request = context.get("request") if context else None
+    return key_value_line(
+        method=getattr(request, "method", None),
+        path=getattr(request, "path", None),
+        request_id=current_request_id(),
+    )
 
 
 def _plain(value):

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -45,7 +46,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: times every request and stamps X-Request-ID on every response.
+    "newsagg.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer on its own, so preflights never reach authentication.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apikeys.middleware.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "newsagg.urls"
@@ -63,7 +69,7 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "newsagg" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -129,6 +135,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # ------------------------------------------------------------------------------
+# CORS: browser clients on other origins (django-cors-headers), for /v1/ only
+# ------------------------------------------------------------------------------
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/v1(?:/.*)?$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-request-id"]
+CORS_EXPOSE_HEADERS = [
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+    "X-Cache-Status",
+    "X-Request-ID",
+]
+# Keys travel in the Authorization header, never in cookies.
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=86400)
+
+# ------------------------------------------------------------------------------
 # Django REST Framework and the OpenAPI schema
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -136,7 +161,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["apikeys.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["apikeys.authentication.HasApiKey"],
-    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["apikeys.throttling.ApiKeyRateThrottle"],
     "EXCEPTION_HANDLER": "newsagg.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "newsagg.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -222,14 +247,29 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "newsagg.logs.RequestIdFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "with_request_id": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "with_request_id",
+            "filters": ["request_id"],
+        },
+        # The request line carries its own request_id field.
+        "requests": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # One line per request: method, path, status, duration, key prefix, cache status, request id.
+        "newsagg.request": {"handlers": ["requests"], "level": LOG_LEVEL, "propagate": False},
         # The error handler logs unhandled exceptions itself, with their traceback.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },

@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "newsagg.errors.bad_request"
 handler404 = "newsagg.views.handler404"
 handler500 = "newsagg.views.handler500"

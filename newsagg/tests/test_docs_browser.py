@@ -1,0 +1,89 @@
+"""Swagger UI in a real headless Chromium: authorize with a real key and try GET /v1/articles."""
+
+import os
+import shutil
+
+import pytest
+
+from apikeys.services import api_key_create
+from articles.tests.factories import make_article, make_fresh
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (.ci/run installs it)"),
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def test_try_it_out_with_a_real_key_renders_a_200(live_server, page, settings):
+    settings.NEWSAPI_KEY = ""
+    make_fresh(providers=["guardian"])
+    make_article(title="Rendered in the docs", source="guardian")
+    _api_key, raw_key = api_key_create(name="docs browser")
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{live_server.url}/docs")
+    page.click("button.authorize")
+    page.fill(".auth-container input", raw_key)
+    page.click(".auth-btn-wrapper button.authorize")
+    page.click("button.btn-done")
+    page.click('.opblock-summary-path[data-path="/v1/articles"]')
+    page.click("button.try-out__btn")
+    page.click("button.execute")
+    status = page.locator(".live-responses-table .response-col_status").first
+    status.wait_for(timeout=15_000)
+
+    assert status.inner_text().strip().startswith("200")
+    assert (
+        "Rendered in the docs"
+        in page.locator(".live-responses-table .response-col_description").first.inner_text()
+    )
+    assert requested, "the page made no requests"
+    outside = [
+        url for url in requested if not url.startswith(live_server.url) and not url.startswith("data:")
+    ]
+    assert outside == []
+
+
+@pytest.mark.parametrize("path", ["/redoc", "/admin/login/"])
+def test_redoc_and_admin_render_from_local_assets(live_server, page, path):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    response = page.goto(f"{live_server.url}{path}")
+
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+    outside = [
+        url
+        for url in requested
+        if not url.startswith(live_server.url) and not url.startswith(("data:", "blob:"))
+    ]
+    assert outside == []
