@@ -60,9 +60,7 @@ class DateOrDateTimeField(serializers.Field):
             self.fail("invalid")
         if self.end_of_day:
             # Inclusive: the whole day, to its last microsecond.
-            return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(
-                microseconds=1
-            )
+            return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(microseconds=1)
         return datetime.combine(day, time.min, tzinfo=UTC)
 
     def to_representation(self, value):
@@ -123,6 +121,18 @@ class ArticleSerializer(serializers.Serializer):
     source_name = serializers.CharField(help_text="The publisher, as the provider names it.")
     category = serializers.ChoiceField(choices=CATEGORIES, help_text="The first category it was seen under.")
     published_at = serializers.DateTimeField()
+
+
+def article_data(row: dict) -> dict:
+    """What ArticleSerializer gives for a row of `selectors.ARTICLE_FIELDS`, built directly.
+
+    The rows come from `.values()` with every field already of its output type except the
+    date, so the serializer's per-field machinery (about a millisecond for a page of 20,
+    a third of a cache-hit list's time in the app) is not needed to read them. Same keys,
+    same order, same date format as DRF: ISO 8601 in UTC with "Z".
+    """
+    published = row["published_at"].astimezone(UTC).isoformat()
+    return {**row, "published_at": published.removesuffix("+00:00") + "Z"}
 
 
 class ArticleListSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from articles.serializers import (
     ArticleListSerializer,
     ArticleSerializer,
     CategoryListSerializer,
+    article_data,
 )
 
 ARTICLE_NOT_FOUND_MESSAGE = "No article has id {id}."
@@ -57,7 +58,7 @@ class ArticleListApi(APIView):
             articles, page=filters["page"], page_size=filters["page_size"], request=request
         )
         response = paginator.get_paginated_response(
-            ArticleSerializer(page, many=True).data, cache_status=cache_status
+            [article_data(row) for row in page], cache_status=cache_status
         )
         response["X-Cache-Status"] = cache_status
         return response
@@ -71,7 +72,7 @@ class ArticleDetailApi(APIView):
         article = article_get(article_id=article_id)
         if article is None:
             raise exceptions.NotFound(ARTICLE_NOT_FOUND_MESSAGE.format(id=article_id))
-        return Response(ArticleSerializer(article).data)
+        return Response(article_data(article))
 
 
 class CategoryListApi(APIView):
