@@ -276,6 +276,48 @@ def test_no_origin_is_allowed_by_default(auth_client):
     assert "Access-Control-Allow-Origin" not in preflight
 
 
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(SECRET_KEY="test-only", DEBUG="False", **env)
+    return subprocess.run(  # noqa: S603 (fixed commands, no outside input)
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        pytest.param("https://reader.example.com/", id="trailing-slash"),
+        pytest.param("reader.example.com", id="no-scheme"),
+        pytest.param("https://reader.example.com/app", id="path"),
+        pytest.param("*", id="wildcard"),
+    ],
+)
+def test_a_malformed_allowed_origin_stops_startup_with_a_clear_message(origin):
+    result = manage("check", CORS_ALLOWED_ORIGINS=f"http://localhost:3000,{origin}")
+
+    assert result.returncode != 0
+    assert f"CORS_ALLOWED_ORIGINS: {origin!r} is not an origin." in result.stderr
+
+
+def test_allowed_origins_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)",
+        CORS_ALLOWED_ORIGINS="https://reader.example.com,http://localhost:3000",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "['https://reader.example.com', 'http://localhost:3000']"
+
+
 # ------------------------------------------------------------------------------
 # Security headers
 # ------------------------------------------------------------------------------
