@@ -9,6 +9,10 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from rest_framework.test import APIClient
+
+from newsagg.errors import SERVER_ERROR_MESSAGE, error_body
+from newsagg.logs import RequestIdFilter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("newsagg.tests.protected_urls")]
 
@@ -165,6 +169,31 @@ def test_server_error_is_logged_at_error_level_and_its_traceback_names_the_reque
     assert error.getMessage() == (
         "Unhandled exception while handling a request method=GET path=/v1/test-explode request_id=trace-me"
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/v1/test-explode", id="drf-view"),
+        pytest.param("/test-plain-explode", id="plain-django-view"),
+    ],
+)
+def test_djangos_own_500_log_line_names_the_request_id(caplog, path):
+    # django.request (which does not propagate) logs a 500 a DRF view returned only after the
+    # middleware is done; the id must still reach that line.
+    django_request_logger = logging.getLogger("django.request")
+    django_request_logger.addHandler(caplog.handler)
+    try:
+        response = APIClient(raise_request_exception=False).get(path, HTTP_X_REQUEST_ID="id-500")
+    finally:
+        django_request_logger.removeHandler(caplog.handler)
+
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert response.json() == error_body("server_error", SERVER_ERROR_MESSAGE)
+    assert response["X-Request-ID"] == "id-500"
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    RequestIdFilter().filter(record)
+    assert record.request_id == "id-500"
 
 
 def test_hostile_path_stays_one_log_line(client, request_log):
