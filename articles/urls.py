@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import re_path
+
+from articles.views_sources import SourceListApi
+
+urlpatterns: list = [
+    re_path(r"^sources/?$", SourceListApi.as_view(), name="source-list"),
+]
