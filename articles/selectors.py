@@ -1,11 +1,112 @@
-"""Reads of the article store."""
+"""Reads: the article store (lists, detail) and the fetch records (freshness, backoff, budget)."""
 
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, FetchAttempt
+from articles.providers import PROVIDERS, get_provider
 
+# A provider that answered with a quota or rate-limit error is left alone this long.
+QUOTA_BACKOFF = timedelta(minutes=15)
+
+
+def utc_day_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def fresh_pairs(*, pairs: Iterable[tuple[str, str]], now: datetime | None = None) -> set[tuple[str, str]]:
+    """The pairs among `pairs` fetched successfully within NEWS_CACHE_TTL, in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.NEWS_CACHE_TTL)
+    match = Q()
+    for provider, category in pairs:
+        match |= Q(provider=provider, category=category)
+    found = (
+        FetchAttempt.objects.filter(match, outcome=FetchAttempt.Outcome.SUCCESS, started_at__gte=since)
+        .values_list("provider", "category")
+        .distinct()
+    )
+    return set(found) & pairs
+
+
+def provider_in_backoff(*, provider: str, now: datetime | None = None) -> datetime | None:
+    """When the provider may be called again after a quota error, or None when it may be now."""
+    now = now or timezone.now()
+    last_quota_error = (
+        FetchAttempt.objects.filter(
+            provider=provider,
+            error_kind=FetchAttempt.ErrorKind.QUOTA,
+            started_at__gt=now - QUOTA_BACKOFF,
+        )
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return None if last_quota_error is None else last_quota_error + QUOTA_BACKOFF
+
+
+def calls_today(*, provider: str, now: datetime | None = None) -> int:
+    """Calls made (or reserved) to the provider since midnight UTC: one fetch record each."""
+    now = now or timezone.now()
+    return FetchAttempt.objects.filter(provider=provider, started_at__gte=utc_day_start(now)).count()
+
+
+@dataclass(frozen=True)
+class SourceOverview:
+    name: str
+    label: str
+    enabled: bool
+    article_count: int
+    last_fetch_at: datetime | None
+    last_outcome: str | None
+    last_http_status: int | None
+    last_error: str
+    calls_today: int
+    daily_budget: int
+
+
+def source_overview(*, now: datetime | None = None) -> list[SourceOverview]:
+    """Each provider with its article count, last fetch and calls used today (a few queries)."""
+    now = now or timezone.now()
+    counts = dict(Article.objects.values_list("source").annotate(n=Count("id")).order_by())
+    today = dict(
+        FetchAttempt.objects.filter(started_at__gte=utc_day_start(now))
+        .values_list("provider")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    overview = []
+    for name in PROVIDERS:
+        provider = get_provider(name)
+        last = FetchAttempt.objects.filter(provider=name).order_by("-started_at", "-id").first()
+        overview.append(
+            SourceOverview(
+                name=name,
+                label=provider.label,
+                enabled=provider.enabled,
+                article_count=counts.get(name, 0),
+                last_fetch_at=last.started_at if last else None,
+                last_outcome=last.outcome if last else None,
+                last_http_status=last.http_status if last else None,
+                last_error=last.error if last else "",
+                calls_today=today.get(name, 0),
+                daily_budget=provider.daily_budget,
+            )
+        )
+    return overview
+
+
+# ------------------------------------------------------------------------------
+# Articles
+# ------------------------------------------------------------------------------
 ARTICLE_FIELDS = (
     "id",
     "title",

@@ -1,6 +1,6 @@
 """Query parameters and response shapes of the article endpoints."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -55,13 +55,16 @@ class DateOrDateTimeField(serializers.Field):
         except ValueError:  # well-formed but impossible, e.g. 2026-02-30
             self.fail("invalid")
         if moment is not None:
-            return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+            if timezone.is_naive(moment):
+                return moment.replace(tzinfo=UTC)
+            try:
+                return moment.astimezone(UTC)
+            except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00 is past the last representable instant
+                self.fail("invalid")
         if day is None:
             self.fail("invalid")
-        if self.end_of_day:
-            # Inclusive: the whole day, to its last microsecond.
-            return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(microseconds=1)
-        return datetime.combine(day, time.min, tzinfo=UTC)
+        # Inclusive: a date as an upper bound is the whole day, to its last microsecond.
+        return datetime.combine(day, time.max if self.end_of_day else time.min, tzinfo=UTC)
 
     def to_representation(self, value):
         return value.isoformat()

@@ -1,5 +1,6 @@
 """Settings for newsagg, read from the environment (and `.env` when present)."""
 
+import re
 import secrets
 from pathlib import Path
 
@@ -138,6 +139,13 @@ X_FRAME_OPTIONS = "DENY"
 # CORS: browser clients on other origins (django-cors-headers), for /v1/ only
 # ------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+for _origin in CORS_ALLOWED_ORIGINS:
+    # gunicorn runs no system checks: a malformed origin would otherwise just never match.
+    if not re.fullmatch(r"https?://[^/\s]+", _origin):
+        raise ImproperlyConfigured(
+            f"CORS_ALLOWED_ORIGINS: {_origin!r} is not an origin. Write scheme://host[:port] "
+            "with no path or trailing slash, e.g. https://reader.example.com"
+        )
 CORS_URLS_REGEX = r"^/v1(?:/.*)?$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-request-id"]

@@ -27,7 +27,13 @@ class KeyCountApi(APIView):
         return Response({"keys": ApiKey.objects.count()})
 
 
+def plain_exploding_view(request):
+    """A plain Django view: its exception goes to handler500, not to the DRF handler."""
+    raise RuntimeError("secret internal detail: plain boom")
+
+
 urlpatterns = [
+    path("test-plain-explode", plain_exploding_view),
     path("v1/test-whoami", WhoAmIApi.as_view()),
     path("v1/test-key-count", KeyCountApi.as_view()),
     *error_test_urlpatterns,

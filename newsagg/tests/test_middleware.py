@@ -9,6 +9,10 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from rest_framework.test import APIClient
+
+from newsagg.errors import SERVER_ERROR_MESSAGE, error_body
+from newsagg.logs import RequestIdFilter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("newsagg.tests.protected_urls")]
 
@@ -167,6 +171,31 @@ def test_server_error_is_logged_at_error_level_and_its_traceback_names_the_reque
     )
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/v1/test-explode", id="drf-view"),
+        pytest.param("/test-plain-explode", id="plain-django-view"),
+    ],
+)
+def test_djangos_own_500_log_line_names_the_request_id(caplog, path):
+    # django.request (which does not propagate) logs a 500 a DRF view returned only after the
+    # middleware is done; the id must still reach that line.
+    django_request_logger = logging.getLogger("django.request")
+    django_request_logger.addHandler(caplog.handler)
+    try:
+        response = APIClient(raise_request_exception=False).get(path, HTTP_X_REQUEST_ID="id-500")
+    finally:
+        django_request_logger.removeHandler(caplog.handler)
+
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert response.json() == error_body("server_error", SERVER_ERROR_MESSAGE)
+    assert response["X-Request-ID"] == "id-500"
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    RequestIdFilter().filter(record)
+    assert record.request_id == "id-500"
+
+
 def test_hostile_path_stays_one_log_line(client, request_log):
     response = client.get("/v1/a%0D%0Astatus=200 key=forged%FF")
 
@@ -274,6 +303,48 @@ def test_no_origin_is_allowed_by_default(auth_client):
     assert response.status_code == HTTPStatus.OK
     assert "Access-Control-Allow-Origin" not in response
     assert "Access-Control-Allow-Origin" not in preflight
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(SECRET_KEY="test-only", DEBUG="False", **env)
+    return subprocess.run(  # noqa: S603 (fixed commands, no outside input)
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        pytest.param("https://reader.example.com/", id="trailing-slash"),
+        pytest.param("reader.example.com", id="no-scheme"),
+        pytest.param("https://reader.example.com/app", id="path"),
+        pytest.param("*", id="wildcard"),
+    ],
+)
+def test_a_malformed_allowed_origin_stops_startup_with_a_clear_message(origin):
+    result = manage("check", CORS_ALLOWED_ORIGINS=f"http://localhost:3000,{origin}")
+
+    assert result.returncode != 0
+    assert f"CORS_ALLOWED_ORIGINS: {origin!r} is not an origin." in result.stderr
+
+
+def test_allowed_origins_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)",
+        CORS_ALLOWED_ORIGINS="https://reader.example.com,http://localhost:3000",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "['https://reader.example.com', 'http://localhost:3000']"
 
 
 # ------------------------------------------------------------------------------

@@ -1,0 +1,112 @@
+"""The database going away: 503 envelopes while it is down, normal answers once it is back."""
+
+import logging
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+
+from newsagg.errors import SERVICE_UNAVAILABLE_MESSAGE, error_body
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("newsagg.tests.protected_urls")]
+
+
+@pytest.fixture
+def database_outage():
+    """Points the default connection at a database that cannot be reached; `end()` points it back."""
+    saved = dict(connection.settings_dict)
+
+    class Outage:
+        def begin(self):
+            connection.close()
+            if connection.vendor == "postgresql":
+                connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+            else:
+                connection.settings_dict["NAME"] = "/nonexistent-directory/db.sqlite3"
+
+        def end(self):
+            connection.close()
+            connection.settings_dict.clear()
+            connection.settings_dict.update(saved)
+
+    outage = Outage()
+    yield outage
+    outage.end()
+
+
+def assert_service_unavailable(response):
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == error_body("service_unavailable", SERVICE_UNAVAILABLE_MESSAGE)
+    assert response["Retry-After"] == "30"
+    assert response["X-Request-ID"]
+    assert "Traceback" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/v1/test-whoami", id="failure-during-authentication"),
+        pytest.param("/v1/test-key-count", id="failure-inside-the-view"),
+    ],
+)
+def test_api_answers_503_envelope_while_the_database_is_down(auth_client, database_outage, caplog, path):
+    database_outage.begin()
+
+    response = auth_client.get(path, HTTP_X_REQUEST_ID="outage-1")
+
+    assert_service_unavailable(response)
+    # The operator gets the cause, tied to the request id the client saw.
+    [record] = [r for r in caplog.records if r.name == "newsagg.errors"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
+    assert record.getMessage() == (
+        f"Database error while handling a request method=GET path={path} request_id=outage-1"
+    )
+
+
+def test_api_recovers_without_restart_when_the_database_is_back(auth_client, api_key, database_outage):
+    database_outage.begin()
+    assert_service_unavailable(auth_client.get("/v1/test-whoami"))
+    assert_service_unavailable(auth_client.get("/v1/test-whoami"))
+
+    database_outage.end()
+
+    response = auth_client.get("/v1/test-whoami")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"prefix": api_key.prefix, "query": {}}
+    response = auth_client.get("/v1/test-key-count")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"keys": 1}
+
+
+def test_healthz_and_api_agree_during_an_outage(auth_client, database_outage):
+    database_outage.begin()
+
+    assert auth_client.get("/healthz").status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert auth_client.get("/v1/test-whoami").status_code == HTTPStatus.SERVICE_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status", "code"),
+    [
+        pytest.param("/v1/test-whoami", {}, HTTPStatus.UNAUTHORIZED, "not_authenticated", id="no-key"),
+        pytest.param(
+            "/v1/test-whoami",
+            {"HTTP_AUTHORIZATION": "Bearer not-a-key"},
+            HTTPStatus.UNAUTHORIZED,
+            "authentication_failed",
+            id="malformed-key",
+        ),
+        pytest.param("/v1/nope", {}, HTTPStatus.NOT_FOUND, "not_found", id="unknown-path"),
+    ],
+)
+def test_requests_that_need_no_database_keep_their_answer_during_an_outage(
+    client, database_outage, path, headers, status, code
+):
+    database_outage.begin()
+
+    response = client.get(path, **headers)
+
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
