@@ -31,7 +31,8 @@ def articles_ensure_fresh(*, source: str | None = None, category: str | None = N
     leaves the answer "stale": it is served from what is stored, never as an error.
     """
     pairs = scope_pairs(source=source, category=category)
-    stale = [pair for pair in pairs if pair not in fresh_pairs(pairs=pairs)]
+    fresh = fresh_pairs(pairs=pairs)
+    stale = [pair for pair in pairs if pair not in fresh]
     if not stale:
         return HIT
     if len(stale) == 1:
