@@ -31,7 +31,7 @@ def articles_ensure_fresh(*, source: str | None = None, category: str | None = N
     leaves the answer "stale": it is served from what is stored, never as an error.
     """
     pairs = scope_pairs(source=source, category=category)
-    fresh = fresh_pairs(pairs=pairs)  # one query for the whole scope, not one per pair
+    fresh = fresh_pairs(pairs=pairs)
     stale = [pair for pair in pairs if pair not in fresh]
     if not stale:
         return HIT

@@ -26,11 +26,16 @@ def fresh_pairs(*, pairs: Iterable[tuple[str, str]], now: datetime | None = None
         return set()
     now = now or timezone.now()
     since = now - timedelta(seconds=settings.NEWS_CACHE_TTL)
-    match = Q()
-    for provider, category in pairs:
-        match |= Q(provider=provider, category=category)
+    # A rectangle of providers × categories is a simpler query than an OR of pairs; the
+    # intersection below keeps only the pairs asked for.
     found = (
-        FetchAttempt.objects.filter(match, outcome=FetchAttempt.Outcome.SUCCESS, started_at__gte=since)
+        FetchAttempt.objects.filter(
+            provider__in={provider for provider, _ in pairs},
+            category__in={category for _, category in pairs},
+            outcome=FetchAttempt.Outcome.SUCCESS,
+            started_at__gte=since,
+        )
+        .order_by()
         .values_list("provider", "category")
         .distinct()
     )

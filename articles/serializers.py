@@ -24,7 +24,9 @@ def choice_field(choices: tuple[str, ...], help_text: str) -> serializers.Choice
         choices=choices,
         required=False,
         help_text=help_text,
-        error_messages={"invalid_choice": CHOICE_MESSAGE.format(choices=", ".join(choices))},
+        error_messages=dict.fromkeys(
+            ["invalid_choice", "blank"], CHOICE_MESSAGE.format(choices=", ".join(choices))
+        ),
     )
 
 
@@ -50,8 +52,9 @@ class DateOrDateTimeField(serializers.Field):
             self.fail("invalid")
         value = data.strip()
         try:
-            moment = parse_datetime(value)
-            day = None if moment else parse_date(value)
+            # A bare date first: fromisoformat would read it as midnight, losing "the whole day".
+            day = parse_date(value)
+            moment = None if day else parse_datetime(value)
         except ValueError:  # well-formed but impossible, e.g. 2026-02-30
             self.fail("invalid")
         if moment is not None:

@@ -35,6 +35,7 @@ class ArticleListApi(APIView):
     error_statuses = (400,)
 
     @extend_schema(
+        operation_id="articles_list",
         summary="List and search articles",
         description="Newest first. Filters combine (AND); `q` needs every word in the title or description.",
         parameters=[ArticleListParamsSerializer, CACHE_STATUS_HEADER],
@@ -67,7 +68,12 @@ class ArticleListApi(APIView):
 class ArticleDetailApi(APIView):
     error_statuses = (404,)
 
-    @extend_schema(summary="One article", responses=ArticleSerializer, tags=["articles"])
+    @extend_schema(
+        operation_id="articles_retrieve",
+        summary="One article",
+        responses=ArticleSerializer,
+        tags=["articles"],
+    )
     def get(self, request, article_id: int):
         article = article_get(article_id=article_id)
         if article is None:
@@ -77,6 +83,7 @@ class ArticleDetailApi(APIView):
 
 class CategoryListApi(APIView):
     @extend_schema(
+        operation_id="categories_list",
         summary="Categories",
         description="Each category with the name each provider gives it.",
         responses=CategoryListSerializer,

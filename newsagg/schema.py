@@ -119,6 +119,11 @@ RATE_LIMIT_HEADERS = [
 ]
 
 
+def without_trailing_slashes(endpoints):
+    """Preprocessing hook: every path answers with and without the slash; document it without."""
+    return [(path.rstrip("/") or "/", regex, method, view) for path, regex, method, view in endpoints]
+
+
 class ApiAutoSchema(AutoSchema):
     """Adds to each operation what its view's authentication and throttling imply: 401, 429 and the
     rate-limit headers. 400 and 404 come from the views' own `extend_schema` (errors=...)."""

@@ -1,4 +1,4 @@
-"""Fixtures for the API key tests: admin users, a movable clock, plain static files."""
+"""Fixtures for the API key tests: admin users and a movable clock."""
 
 from datetime import UTC, datetime
 
@@ -7,15 +7,6 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 T0 = datetime(2026, 11, 21, 14, 25, 10, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    # The manifest storage needs `collectstatic`; admin pages in tests render without it.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

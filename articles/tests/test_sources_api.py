@@ -114,8 +114,9 @@ def test_a_few_queries_however_many_records(auth_client, django_assert_max_num_q
         for n in range(50)
     )
 
-    # authentication (+ last-used write), article counts, calls today, last attempt of each provider
-    with django_assert_max_num_queries(6):
+    # authentication (+ last-used write), the rate-limit counter, article counts, calls today,
+    # the last attempt of each provider
+    with django_assert_max_num_queries(7):
         response = auth_client.get("/v1/sources")
 
     assert response.json()["sources"][1]["calls_today"] == 50

@@ -92,7 +92,7 @@ CASES = [
         "/v1/test-whoami",
         {"HTTP_AUTHORIZATION": "Basic " + "a" * 8192},
         HTTPStatus.UNAUTHORIZED,
-        error_body("not_authenticated", NOT_AUTHENTICATED_MESSAGE),
+        error_body("authentication_failed", MALFORMED_HEADER_MESSAGE),
         id="other-scheme-8kB",
     ),
     pytest.param(
