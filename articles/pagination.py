@@ -7,11 +7,12 @@ from rest_framework.response import Response
 class ArticlePagination(BasePagination):
     """Counts the matches, then reads one page by offset; a page past the end is empty, not 404."""
 
-    def paginate(self, queryset, *, page: int, page_size: int, request) -> list:
+    def paginate(self, queryset, *, page: int, page_size: int, request, total: int | None = None) -> list:
+        """One page of `queryset`; `total`, when the caller has a cheaper count, saves counting it."""
         self.request = request
         self.page = page
         self.page_size = page_size
-        self.total = queryset.count()
+        self.total = queryset.count() if total is None else total
         offset = (page - 1) * page_size
         if offset >= self.total:
             return []
