@@ -41,3 +41,9 @@ migrations-check: $(STAMP)
 
 test: lint migrations-check
 	$(TEST_ENV) $(BIN)/pytest
+
+# Load test on PostgreSQL (see bench/README.md): seeds 1,000,000 articles once, prints the table.
+.PHONY: bench
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
