@@ -220,6 +220,20 @@ def _attempt_finish(attempt: FetchAttempt, **fields) -> None:
     FetchAttempt.objects.filter(pk=attempt.pk).update(**fields)
     for name, value in fields.items():
         setattr(attempt, name, value)
+    # Errors are worth an operator's attention; successes only when debugging.
+    logger.log(
+        logging.WARNING if attempt.outcome == FetchAttempt.Outcome.ERROR else logging.DEBUG,
+        "fetch %s/%s %s http=%s received=%d created=%d updated=%d %dms%s",
+        attempt.provider,
+        attempt.category,
+        attempt.outcome,
+        attempt.http_status,
+        attempt.received,
+        attempt.created,
+        attempt.updated,
+        attempt.duration_ms or 0,
+        f" {attempt.error_kind}: {attempt.error}" if attempt.error else "",
+    )
 
 
 def _call_and_store(*, provider: Provider, category: str, attempt: FetchAttempt) -> FetchAttempt:
