@@ -56,7 +56,8 @@ def _refresh(pair: tuple[str, str]) -> str:
     """The outcome of one pair's refresh; a failure of any kind is logged, never raised."""
     provider, category = pair
     try:
-        result = pair_refresh(provider=provider, category=category)
+        # A request waits at most PROVIDER_TIMEOUT: no call slot further off than that.
+        result = pair_refresh(provider=provider, category=category, max_wait=settings.PROVIDER_TIMEOUT)
     except Exception:
         logger.exception("Refreshing %s/%s failed", provider, category)
         return "error"
