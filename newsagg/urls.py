@@ -42,7 +42,7 @@ urlpatterns = [
 handler400 = "newsagg.errors.bad_request"
 admin.site.site_header = "newsagg administration"
 admin.site.site_title = "newsagg admin"
-admin.site.index_title = "API keys, articles and provider fetches"
+admin.site.index_title = "Administration"
 
 handler404 = "newsagg.views.handler404"
 handler500 = "newsagg.views.handler500"
