@@ -42,6 +42,28 @@ def fresh_pairs(*, pairs: Iterable[tuple[str, str]], now: datetime | None = None
     return set(found) & pairs
 
 
+def recently_failed_pairs(
+    *, pairs: Iterable[tuple[str, str]], within: timedelta, now: datetime | None = None
+) -> set[tuple[str, str]]:
+    """The pairs among `pairs` with a failed fetch within `within`, in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    now = now or timezone.now()
+    found = (
+        FetchAttempt.objects.filter(
+            provider__in={provider for provider, _ in pairs},
+            category__in={category for _, category in pairs},
+            outcome=FetchAttempt.Outcome.ERROR,
+            started_at__gte=now - within,
+        )
+        .order_by()
+        .values_list("provider", "category")
+        .distinct()
+    )
+    return set(found) & pairs
+
+
 def provider_in_backoff(*, provider: str, now: datetime | None = None) -> datetime | None:
     """When the provider may be called again after a quota error, or None when it may be now."""
     now = now or timezone.now()
