@@ -22,6 +22,14 @@ ALREADY_REVOKED_MESSAGE = "{count} selected key(s) were already revoked."
 NO_HISTORY_MESSAGE = "No requests counted yet."
 
 
+class ShownOnceKey(str):
+    """The raw key for the page that shows it; its repr is masked, since Django's template
+    engine logs the whole context (reprs included) at DEBUG when a variable is missing."""
+
+    def __repr__(self) -> str:
+        return "'<API key, not shown in logs>'"
+
+
 class ApiKeyAddForm(forms.ModelForm):
     rate_limit = forms.IntegerField(min_value=1, help_text="Requests per hour.")
 
@@ -147,7 +155,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             "title": "API key created",
             "opts": self.opts,
             "api_key": obj,
-            "raw_key": raw_key,
+            "raw_key": ShownOnceKey(raw_key),
             "warning": KEY_SHOWN_ONCE_WARNING,
             "expires": f"{obj.expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if obj.expires_at else "never",
         }

@@ -24,7 +24,10 @@ class Usage:
 
 
 def api_key_get_by_prefix(*, prefix: str) -> ApiKey | None:
-    return ApiKey.objects.filter(prefix=prefix).first()
+    try:
+        return ApiKey.objects.get(prefix=prefix)
+    except ApiKey.DoesNotExist:
+        return None
 
 
 def usage_get(*, api_key: ApiKey, now: datetime) -> Usage:

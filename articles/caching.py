@@ -2,18 +2,23 @@
 
 import logging
 from concurrent.futures import ThreadPoolExecutor, wait
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
 
 from articles.constants import CATEGORIES
 from articles.providers import enabled_providers
-from articles.selectors import fresh_pairs
+from articles.selectors import fresh_pairs, recently_failed_pairs
 from articles.services import pair_refresh
 
 logger = logging.getLogger("newsagg.cache")
 
 HIT, MISS, STALE = "hit", "miss", "stale"
+
+# A pair whose refresh failed is not retried by requests for this long (cron's fetch_news still
+# tries it): an unreachable provider must not cost every request PROVIDER_TIMEOUT.
+FAILED_REFRESH_PAUSE = timedelta(seconds=60)
 
 
 def scope_pairs(*, source: str | None, category: str | None) -> list[tuple[str, str]]:
@@ -35,6 +40,10 @@ def articles_ensure_fresh(*, source: str | None = None, category: str | None = N
     stale = [pair for pair in pairs if pair not in fresh]
     if not stale:
         return HIT
+    paused = recently_failed_pairs(pairs=stale, within=FAILED_REFRESH_PAUSE)
+    stale = [pair for pair in stale if pair not in paused]
+    if not stale:
+        return STALE
     if len(stale) == 1:
         results = [_refresh(stale[0])]
     else:
@@ -44,7 +53,7 @@ def articles_ensure_fresh(*, source: str | None = None, category: str | None = N
         # Refreshes still running go on in the background and store what they get.
         executor.shutdown(wait=False)
         results = [future.result() for future in done]  # _refresh never raises
-    complete = len(results) == len(stale) and all(outcome in SUCCESSFUL for outcome in results)
+    complete = not paused and len(results) == len(stale) and all(outcome in SUCCESSFUL for outcome in results)
     return MISS if complete else STALE
 
 
@@ -56,7 +65,8 @@ def _refresh(pair: tuple[str, str]) -> str:
     """The outcome of one pair's refresh; a failure of any kind is logged, never raised."""
     provider, category = pair
     try:
-        result = pair_refresh(provider=provider, category=category)
+        # A request waits at most PROVIDER_TIMEOUT: no call slot further off than that.
+        result = pair_refresh(provider=provider, category=category, max_wait=settings.PROVIDER_TIMEOUT)
     except Exception:
         logger.exception("Refreshing %s/%s failed", provider, category)
         return "error"

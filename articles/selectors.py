@@ -19,27 +19,38 @@ def utc_day_start(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def fresh_pairs(*, pairs: Iterable[tuple[str, str]], now: datetime | None = None) -> set[tuple[str, str]]:
-    """The pairs among `pairs` fetched successfully within NEWS_CACHE_TTL, in one query."""
+def _pairs_with_attempts(pairs: Iterable[tuple[str, str]], **attempt_filters) -> set[tuple[str, str]]:
+    """The pairs among `pairs` that have a fetch record matching `attempt_filters`, in one query."""
     pairs = set(pairs)
     if not pairs:
         return set()
-    now = now or timezone.now()
-    since = now - timedelta(seconds=settings.NEWS_CACHE_TTL)
     # A rectangle of providers × categories is a simpler query than an OR of pairs; the
-    # intersection below keeps only the pairs asked for.
+    # intersection keeps only the pairs asked for.
     found = (
         FetchAttempt.objects.filter(
             provider__in={provider for provider, _ in pairs},
             category__in={category for _, category in pairs},
-            outcome=FetchAttempt.Outcome.SUCCESS,
-            started_at__gte=since,
+            **attempt_filters,
         )
         .order_by()
         .values_list("provider", "category")
         .distinct()
     )
     return set(found) & pairs
+
+
+def fresh_pairs(*, pairs: Iterable[tuple[str, str]], now: datetime | None = None) -> set[tuple[str, str]]:
+    """The pairs among `pairs` fetched successfully within NEWS_CACHE_TTL, in one query."""
+    since = (now or timezone.now()) - timedelta(seconds=settings.NEWS_CACHE_TTL)
+    return _pairs_with_attempts(pairs, outcome=FetchAttempt.Outcome.SUCCESS, started_at__gte=since)
+
+
+def recently_failed_pairs(
+    *, pairs: Iterable[tuple[str, str]], within: timedelta, now: datetime | None = None
+) -> set[tuple[str, str]]:
+    """The pairs among `pairs` with a failed fetch within `within`, in one query."""
+    since = (now or timezone.now()) - within
+    return _pairs_with_attempts(pairs, outcome=FetchAttempt.Outcome.ERROR, started_at__gte=since)
 
 
 def provider_in_backoff(*, provider: str, now: datetime | None = None) -> datetime | None:

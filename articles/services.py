@@ -33,6 +33,7 @@ BACKOFF_REASON = (
     "{label} answered with a quota or rate-limit error; not called again before {until:%H:%M:%S} UTC"
 )
 BUDGET_REASON = "daily budget spent: {used} of {budget} calls used today (UTC); next call after midnight UTC"
+SPACING_REASON = "{label}'s next call slot is {wait:.1f} s away (calls are spaced {interval:g} s apart)"
 STORE_FAILED_MESSAGE = "Storing the articles failed: {error}"
 CALL_FAILED_MESSAGE = "The call failed unexpectedly: {error}"
 INTERRUPTED_MESSAGE = "The fetch was interrupted before it finished (its process stopped)."
@@ -46,6 +47,8 @@ class RefreshOutcome(StrEnum):
     SKIPPED_BACKOFF = "skipped_backoff"
     SKIPPED_BUDGET = "skipped_budget"
     SKIPPED_DISABLED = "skipped_disabled"
+    # Only with max_wait: the provider's next call slot is further off than the caller will wait.
+    SKIPPED_SPACING = "skipped_spacing"
 
 
 @dataclass(frozen=True)
@@ -187,12 +190,16 @@ def pair_lease_release(*, provider: str, category: str, token: str) -> None:
 # ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Reservation:
+    """A call slot taken (attempt and slot), or why not: budget spent, or the slot too far off."""
+
     attempt: FetchAttempt | None
     slot: datetime | None
     used: int
 
 
-def _call_reserve(*, provider: Provider, category: str, now: datetime) -> _Reservation:
+def _call_reserve(
+    *, provider: Provider, category: str, now: datetime, max_wait: float | None = None
+) -> _Reservation:
     """Count today's calls and take the next call slot, one process at a time per provider.
 
     The transaction starts with a write on the provider's row, which holds other reservations
@@ -208,6 +215,8 @@ def _call_reserve(*, provider: Provider, category: str, now: datetime) -> _Reser
         if used >= provider.daily_budget:
             return _Reservation(attempt=None, slot=None, used=used)
         slot = max(now, next_call_at) if next_call_at else now
+        if max_wait is not None and (slot - now).total_seconds() > max_wait:
+            return _Reservation(attempt=None, slot=slot, used=used)
         state.update(next_call_at=slot + timedelta(seconds=provider.min_interval))
         attempt = FetchAttempt.objects.create(provider=provider.name, category=category, started_at=slot)
     return _Reservation(attempt=attempt, slot=slot, used=used + 1)
@@ -220,6 +229,20 @@ def _attempt_finish(attempt: FetchAttempt, **fields) -> None:
     FetchAttempt.objects.filter(pk=attempt.pk).update(**fields)
     for name, value in fields.items():
         setattr(attempt, name, value)
+    # Errors are worth an operator's attention; successes only when debugging.
+    logger.log(
+        logging.WARNING if attempt.outcome == FetchAttempt.Outcome.ERROR else logging.DEBUG,
+        "fetch %s/%s %s http=%s received=%d created=%d updated=%d %dms%s",
+        attempt.provider,
+        attempt.category,
+        attempt.outcome,
+        attempt.http_status,
+        attempt.received,
+        attempt.created,
+        attempt.updated,
+        attempt.duration_ms or 0,
+        f" {attempt.error_kind}: {attempt.error}" if attempt.error else "",
+    )
 
 
 def _call_and_store(*, provider: Provider, category: str, attempt: FetchAttempt) -> FetchAttempt:
@@ -308,11 +331,14 @@ def pair_refresh(
     retries: int = 0,
     now: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    max_wait: float | None = None,
 ) -> RefreshResult:
     """Fetch one provider+category and store it, unless it is fresh, locked, backed off or over budget.
 
     `retries` > 0 retries connection errors and 5xx answers with exponential backoff, each
-    retry a new call with its own record. `now` and `sleep` are the clock and the wait, for tests.
+    retry a new call with its own record. Calls to one provider are spaced by its min_interval:
+    with `max_wait` (seconds), a call whose slot is further off is not made (skipped_spacing),
+    which bounds a request's wait. `now` and `sleep` are the clock and the wait, for tests.
     """
     started = time.monotonic()
     source = get_provider(provider)
@@ -346,13 +372,21 @@ def pair_refresh(
             return result(RefreshOutcome.SKIPPED_FRESH, reason=fresh_reason)
         _attempts_interrupted_close(provider=provider, category=category, before=clock() - hold_for)
         return _refresh_leased(
-            source=source, category=category, retries=retries, clock=clock, sleep=sleep, result=result
+            source=source,
+            category=category,
+            retries=retries,
+            clock=clock,
+            sleep=sleep,
+            max_wait=max_wait,
+            result=result,
         )
     finally:
         pair_lease_release(provider=provider, category=category, token=token)
 
 
-def _refresh_leased(*, source: Provider, category: str, retries: int, clock, sleep, result) -> RefreshResult:
+def _refresh_leased(
+    *, source: Provider, category: str, retries: int, clock, sleep, max_wait, result
+) -> RefreshResult:
     last: FetchAttempt | None = None
     calls = 0
 
@@ -377,10 +411,15 @@ def _refresh_leased(*, source: Provider, category: str, retries: int, clock, sle
                 return from_attempt(last)
             reason = BACKOFF_REASON.format(label=source.label, until=backoff_until)
             return result(RefreshOutcome.SKIPPED_BACKOFF, reason=reason)
-        reservation = _call_reserve(provider=source, category=category, now=clock())
+        reserved_at = clock()
+        reservation = _call_reserve(provider=source, category=category, now=reserved_at, max_wait=max_wait)
         if reservation.attempt is None:
             if last is not None:
                 return from_attempt(last)
+            if reservation.slot is not None:
+                wait = (reservation.slot - reserved_at).total_seconds()
+                reason = SPACING_REASON.format(label=source.label, wait=wait, interval=source.min_interval)
+                return result(RefreshOutcome.SKIPPED_SPACING, reason=reason)
             reason = BUDGET_REASON.format(used=reservation.used, budget=source.daily_budget)
             return result(RefreshOutcome.SKIPPED_BUDGET, reason=reason)
         wait = (reservation.slot - clock()).total_seconds()

@@ -19,6 +19,7 @@ SERVER_ERROR_MESSAGE = (
 )
 SERVICE_UNAVAILABLE_MESSAGE = "The service cannot reach its database right now. Try again in a minute."
 INVALID_PARAMETER_MESSAGE = "Invalid parameters {fields}: see details."
+METHOD_NOT_ALLOWED_MESSAGE = "{method} is not allowed on {path}; use one of: {allowed}."
 NOT_AUTHENTICATED_MESSAGE = "No API key was sent. Send your key in the header 'Authorization: Bearer <key>'."
 BAD_REQUEST_MESSAGE = (
     "The request could not be read: check the URL, the number of query parameters and the headers."
@@ -83,6 +84,11 @@ def exception_handler(exc, context):
         message = _invalid_parameter_message(details)
     elif isinstance(exc, exceptions.NotAuthenticated):
         message = NOT_AUTHENTICATED_MESSAGE
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        request = context.get("request")
+        message = METHOD_NOT_ALLOWED_MESSAGE.format(
+            method=request.method, path=request.path, allowed=", ".join(context["view"].allowed_methods)
+        )
     elif isinstance(exc, exceptions.ParseError):
         message = str(exc.detail)
     else:

@@ -1,6 +1,5 @@
 """What every provider client shares: one HTTP session, a timeout on every call, one error type."""
 
-import logging
 import re
 import threading
 from collections.abc import Mapping
@@ -14,8 +13,6 @@ from django.conf import settings
 
 from articles.models import FetchAttempt
 from articles.normalization import NormalizedArticle
-
-logger = logging.getLogger("articles.providers")
 
 USER_AGENT = "newsagg/1.0 (+https://github.com/newsagg)"
 

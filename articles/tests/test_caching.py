@@ -1,5 +1,6 @@
 import json
 import threading
+import time
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -182,6 +183,12 @@ def test_parallel_refresh_is_bounded_by_the_provider_timeout(auth_client, provid
         release.set()
 
     assert body["cache_status"] == "stale"
+    # The slow refresh finishes in the background and still stores its (empty) page.
+    deadline = time.monotonic() + 10
+    while FetchAttempt.objects.filter(outcome=FetchAttempt.Outcome.RUNNING).exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert FetchAttempt.objects.get(category="technology").outcome == FetchAttempt.Outcome.SUCCESS
 
 
 @pytest.mark.postgres
@@ -219,3 +226,20 @@ def test_two_concurrent_requests_on_a_stale_pair_make_one_provider_call(raw_key,
     assert statuses == {"first": "miss", "second": "stale"}
     assert len(provider.calls) == 1
     assert Article.objects.filter(url=url).count() == 1
+
+
+def test_a_pair_that_just_failed_is_not_retried_by_requests_for_a_minute(auth_client, provider):
+    stored = make_article(source="guardian", categories=("technology",))
+    provider.get(SEARCH, body=requests.exceptions.ConnectionError("refused"))
+
+    assert get(auth_client, "?category=technology")["cache_status"] == "stale"
+    body = get(auth_client, "?category=technology")
+
+    assert body["cache_status"] == "stale"
+    assert [a["id"] for a in body["articles"]] == [stored.id]
+    assert len(provider.calls) == 1
+    # A minute later, requests try again.
+    FetchAttempt.objects.update(started_at=timezone.now() - timedelta(seconds=61))
+    provider.replace("GET", SEARCH, json=guardian_page())
+    assert get(auth_client, "?category=technology")["cache_status"] == "miss"
+    assert len(provider.calls) == 2

@@ -84,7 +84,7 @@ def test_rerunning_skips_fresh_pairs_and_forcing_stores_no_duplicates(every_pair
     assert code == 0
     assert timeless(out) == [
         "newsapi   science       skipped_fresh    fetched successfully less than 900 s ago",
-        "total: 1 pairs: 0 success, 0 error, 1 skipped; received 0, created 0, updated 0 in T s",
+        "total: 1 pair: 0 success, 0 error, 1 skipped; received 0, created 0, updated 0 in T s",
     ]
 
     code, out, _ = run("--force")

@@ -496,3 +496,15 @@ def test_only_connection_errors_and_server_errors_are_retryable():
         ErrorKind.CONNECTION,
         ErrorKind.SERVER_ERROR,
     }
+
+
+@pytest.mark.parametrize(("name", "url"), [("newsapi", NEWSAPI_URL), ("guardian", GUARDIAN_URL)])
+def test_every_call_carries_the_provider_timeout(providers_configured, mocked_responses, name, url):
+    providers_configured.PROVIDER_TIMEOUT = 2.5
+    mocked_responses.get(
+        url,
+        json=load_payload(f"{name}_empty" if name == "newsapi" else "guardian_empty"),
+        match=[matchers.request_kwargs_matcher({"timeout": 2.5})],
+    )
+
+    assert get_provider(name).fetch("science").articles == []

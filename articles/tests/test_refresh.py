@@ -15,6 +15,7 @@ from articles.services import (
     FRESH_REASON,
     INTERRUPTED_MESSAGE,
     LOCKED_REASON,
+    SPACING_REASON,
     RefreshOutcome,
     RefreshResult,
     pair_refresh,
@@ -418,3 +419,26 @@ def test_a_storing_failure_ends_the_attempt_as_an_internal_error(
 def test_an_unknown_category_is_refused(providers_configured):
     with pytest.raises(ValueError, match="no category 'weather'"):
         refresh(category="weather")
+
+
+def test_max_wait_skips_a_call_whose_slot_is_too_far_off(providers_configured, mocked_responses):
+    mock_guardian(mocked_responses, "business|money", json=load_payload("guardian_empty"))
+    sleeps = []
+
+    first = refresh(provider="guardian", category="business", sleeps=sleeps, max_wait=0.5)
+    second = refresh(provider="guardian", category="science", sleeps=sleeps, max_wait=0.5)
+
+    assert first.outcome == "success"
+    assert (second.outcome, second.reason) == (
+        "skipped_spacing",
+        SPACING_REASON.format(label="The Guardian", wait=1.0, interval=1.0),
+    )
+    assert second.reason == "The Guardian's next call slot is 1.0 s away (calls are spaced 1 s apart)"
+    assert sleeps == []
+    assert FetchAttempt.objects.count() == 1  # no call, no record, and the slot stays free
+    assert (
+        refresh(
+            provider="guardian", category="business", now=NOW + timedelta(seconds=1), force=True, max_wait=0.5
+        ).outcome
+        == "success"
+    )

@@ -50,7 +50,7 @@ def test_wrong_method_gives_405_envelope(client, debug, method):
     assert response.json() == {
         "error": {
             "code": "method_not_allowed",
-            "message": f'Method "{method.upper()}" not allowed.',
+            "message": f"{method.upper()} is not allowed on /healthz; use one of: GET, HEAD, OPTIONS.",
             "details": {},
         }
     }

@@ -4,34 +4,10 @@ import logging
 from http import HTTPStatus
 
 import pytest
-from django.db import connection
 
 from newsagg.errors import SERVICE_UNAVAILABLE_MESSAGE, error_body
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("newsagg.tests.protected_urls")]
-
-
-@pytest.fixture
-def database_outage():
-    """Points the default connection at a database that cannot be reached; `end()` points it back."""
-    saved = dict(connection.settings_dict)
-
-    class Outage:
-        def begin(self):
-            connection.close()
-            if connection.vendor == "postgresql":
-                connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
-            else:
-                connection.settings_dict["NAME"] = "/nonexistent-directory/db.sqlite3"
-
-        def end(self):
-            connection.close()
-            connection.settings_dict.clear()
-            connection.settings_dict.update(saved)
-
-    outage = Outage()
-    yield outage
-    outage.end()
 
 
 def assert_service_unavailable(response):

@@ -15,7 +15,7 @@ FAILED_MESSAGE = "{failed} of {total} pairs failed; the other pairs were stored.
 LINE = "{provider:<9} {category:<13} {outcome:<16} {detail}"
 COUNTS = "received {received}, created {created}, updated {updated} in {seconds:.2f} s"
 TOTAL_LINE = (
-    "total: {total} pairs: {success} success, {error} error, {skipped} skipped; "
+    "total: {total} {pairs}: {success} success, {error} error, {skipped} skipped; "
     "received {received}, created {created}, updated {updated} in {seconds:.2f} s"
 )
 
@@ -86,6 +86,7 @@ class Command(BaseCommand):
         self.stdout.write(
             TOTAL_LINE.format(
                 total=len(results),
+                pairs="pair" if len(results) == 1 else "pairs",
                 success=sum(result.outcome == "success" for result in results),
                 error=failed,
                 skipped=sum(result.skipped for result in results),
