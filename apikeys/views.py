@@ -33,7 +33,8 @@ class UsageApi(APIView):
         summary="Usage of the calling key in the current hour",
         description="Does not count against the rate limit.",
         responses={200: UsageSerializer},
-        tags=["usage"],
+        operation_id="usage_retrieve",
+        tags=["account"],
     )
     def get(self, request):
         usage = usage_get(api_key=request.auth, now=clock())

@@ -29,6 +29,7 @@ class SourceListSerializer(serializers.Serializer):
 
 class SourceListApi(APIView):
     @extend_schema(
+        operation_id="sources_list",
         summary="List the news providers",
         description="Each provider: enabled or not, article count, last fetch, and today's calls against "
         "its daily budget.",

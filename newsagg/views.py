@@ -22,6 +22,7 @@ class HealthApi(APIView):
     throttle_classes = []
 
     @extend_schema(
+        operation_id="healthz",
         summary="Health check",
         auth=[],
         responses={
