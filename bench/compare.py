@@ -3,7 +3,8 @@
     .venv/bin/python bench/compare.py                      # the latest 10,000 and 1,000,000 runs
     .venv/bin/python bench/compare.py SMALL.json LARGE.json
 
-Prints, per scenario, p50 and req/s of both runs and the ratio large/small of p50, and checks
+Prints, per scenario, p50 and req/s of both runs, the ratio large/small of p50 and each run's
+req/s as a share of its own reference endpoint (which discounts a busier machine), and checks
 the targets: p50 of the filtered list, of q search and of page 1 within 2x; the deep page's
 p50 within 3x of page 1's in the large run; the cache-hit category list at >= 20% of the
 reference endpoint's req/s.
@@ -44,8 +45,11 @@ def main() -> int:
     s, l = by_name(small), by_name(large)  # noqa: E741
     print(f"small: {small_path.name} ({small['articles']:,} articles)")
     print(f"large: {large_path.name} ({large['articles']:,} articles)\n")
-    header = ("scenario", "p50 small", "p50 large", "ratio", "req/s small", "req/s large")
-    print(f"{header[0]:<10} {header[1]:>10} {header[2]:>10} {header[3]:>6} {header[4]:>12} {header[5]:>12}")
+    header = ("scenario", "p50 small", "p50 large", "ratio", "req/s small", "req/s large", "x ref", "x ref")
+    print(
+        f"{header[0]:<10} {header[1]:>10} {header[2]:>10} {header[3]:>6} {header[4]:>12} {header[5]:>12} "
+        f"{header[6]:>6} {header[7]:>6}"
+    )
     checks = []
     for name in l:
         if name not in s:
@@ -53,7 +57,8 @@ def main() -> int:
         ratio = l[name]["p50_ms"] / s[name]["p50_ms"] if s[name]["p50_ms"] else float("inf")
         print(
             f"{name:<10} {s[name]['p50_ms']:>10.2f} {l[name]['p50_ms']:>10.2f} {ratio:>6.2f} "
-            f"{s[name]['requests_per_s']:>12,.0f} {l[name]['requests_per_s']:>12,.0f}"
+            f"{s[name]['requests_per_s']:>12,.0f} {l[name]['requests_per_s']:>12,.0f} "
+            f"{s[name]['ratio_to_reference']:>6.2f} {l[name]['ratio_to_reference']:>6.2f}"
         )
         if name in GROWTH_LIMIT:
             checks.append(
