@@ -1,7 +1,9 @@
 """What every provider client shares: one HTTP session, a timeout on every call, one error type."""
 
+import logging
 import re
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +15,9 @@ from django.conf import settings
 
 from articles.models import FetchAttempt
 from articles.normalization import NormalizedArticle
+from newsagg.logs import key_value_line
+
+logger = logging.getLogger("newsagg.providers")
 
 USER_AGENT = "newsagg/1.0 (+https://github.com/newsagg)"
 
@@ -139,7 +144,24 @@ class Provider:
         if category not in self.category_map:
             raise ValueError(f"{self.label} has no mapping for category {category!r}")
         url, params, headers = self.request_for(category)
-        response = self._get(url, params=params, headers=headers)
+        started = time.monotonic()
+        outcome = "error"
+        try:
+            response = self._get(url, params=params, headers=headers)
+            outcome = response.status_code
+        except ProviderError as error:
+            outcome = error.kind
+            raise
+        finally:
+            # One line per call; never the URL, which carries the Guardian's key.
+            logger.info(
+                key_value_line(
+                    provider=self.name,
+                    category=category,
+                    status=outcome,
+                    duration_ms=f"{(time.monotonic() - started) * 1000:.1f}",
+                )
+            )
         body = self._json(response)
         error = self.error_from(response.status_code, body)
         if error is not None:

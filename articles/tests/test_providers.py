@@ -1,5 +1,6 @@
 """Provider clients against recorded-shape payloads: requests, normalisation, every error."""
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -508,3 +509,19 @@ def test_every_call_carries_the_provider_timeout(providers_configured, mocked_re
     )
 
     assert get_provider(name).fetch("science").articles == []
+
+
+def test_every_provider_call_is_logged_without_its_url(caplog, providers_configured, mocked_responses):
+    mocked_responses.get(GUARDIAN_URL, json={"message": "Unauthorized"}, status=401)
+    mocked_responses.get(NEWSAPI_URL, json={"status": "ok", "articles": []})
+    with caplog.at_level(logging.INFO, logger="newsagg.providers"):
+        with pytest.raises(ProviderError):
+            get_provider("guardian").fetch("science")
+        get_provider("newsapi").fetch("science")
+
+    lines = [record.getMessage() for record in caplog.records if record.name == "newsagg.providers"]
+    assert [line.rsplit(" duration_ms=", 1)[0] for line in lines] == [
+        "provider=guardian category=science status=401",
+        "provider=newsapi category=science status=200",
+    ]
+    assert fakes.GUARDIAN_KEY not in caplog.text
