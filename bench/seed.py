@@ -236,10 +236,16 @@ def main() -> None:
     parser.add_argument(
         "--fresh-only", action="store_true", help="only mark every pair fresh again; no other change"
     )
+    parser.add_argument(
+        "--keys-only", action="store_true", help="only create --keys new keys and write their file"
+    )
     args = parser.parse_args()
     setup_django()
     if args.fresh_only:
         mark_fresh()
+        return
+    if args.keys_only:
+        write_keys(count=args.keys)
         return
     seed(articles=args.articles, keys=args.keys, seed_value=args.seed)
 
