@@ -137,6 +137,20 @@ ARTICLE_FIELDS = (
 )
 
 
+def _source_and_dates(
+    prefix: str, *, source: str | None, published_from: datetime | None, published_to: datetime | None
+) -> dict:
+    """Lookups for the source and date bounds, on Article ("") or on its category links."""
+    lookups = {}
+    if source:
+        lookups[f"{prefix}source"] = source
+    if published_from:
+        lookups[f"{prefix}published_at__gte"] = published_from
+    if published_to:
+        lookups[f"{prefix}published_at__lte"] = published_to
+    return lookups
+
+
 def article_list(
     *,
     category: str | None = None,
@@ -146,27 +160,16 @@ def article_list(
     published_to: datetime | None = None,
 ) -> QuerySet:
     """Matching articles as dicts of ARTICLE_FIELDS, newest first (ties broken by id)."""
+    bounds = {"source": source, "published_from": published_from, "published_to": published_to}
     if category:
         # Served from the category links' own (category, published_at) index: the link
         # rows carry the article's source and published_at. One filter() call, one join.
-        link = {"category_links__category": category}
-        if source:
-            link["category_links__source"] = source
-        if published_from:
-            link["category_links__published_at__gte"] = published_from
-        if published_to:
-            link["category_links__published_at__lte"] = published_to
+        link = {"category_links__category": category, **_source_and_dates("category_links__", **bounds)}
         queryset = Article.objects.filter(**link).order_by(
             "-category_links__published_at", "-category_links__article_id"
         )
     else:
-        own = {}
-        if source:
-            own["source"] = source
-        if published_from:
-            own["published_at__gte"] = published_from
-        if published_to:
-            own["published_at__lte"] = published_to
+        own = _source_and_dates("", **bounds)
         queryset = Article.objects.filter(**own).order_by("-published_at", "-id")
     for word in words:
         queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
@@ -189,14 +192,8 @@ def article_count(
     times slower for a category of 160,000 articles.
     """
     if category and not words:
-        links = {"category": category}
-        if source:
-            links["source"] = source
-        if published_from:
-            links["published_at__gte"] = published_from
-        if published_to:
-            links["published_at__lte"] = published_to
-        return ArticleCategory.objects.filter(**links).count()
+        links = _source_and_dates("", source=source, published_from=published_from, published_to=published_to)
+        return ArticleCategory.objects.filter(category=category, **links).count()
     return article_list(
         category=category,
         source=source,
