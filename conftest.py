@@ -1,6 +1,10 @@
 """Fixtures shared by every app's tests."""
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -86,3 +90,37 @@ def browser(monkeypatch):
             yield chromium
         finally:
             chromium.close()
+
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def test_database_url() -> str:
+    """DATABASE_URL of the test database, for a manage.py subprocess (it sees committed data only)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+def manage_environment(*, without: tuple[str, ...] = (), **env: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in without}
+    environment.update(env)
+    return environment
+
+
+def run_manage(*args: str, without: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
+    """Run manage.py in a subprocess, as a shell or cron would, with `env` over this environment."""
+    return subprocess.run(  # noqa: S603 (this interpreter, the project's manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=manage_environment(without=without, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -1,13 +1,9 @@
-import os
 import subprocess
-import sys
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from apikeys.keys import key_digest
@@ -19,10 +15,9 @@ from apikeys.management.commands.create_api_key import (
 from apikeys.management.commands.revoke_api_key import UNKNOWN_PREFIX_MESSAGE
 from apikeys.models import ApiKey
 from apikeys.services import api_key_revoke
+from conftest import run_manage, test_database_url
 
 pytestmark = pytest.mark.django_db
-
-BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def run(*args) -> list[str]:
@@ -121,22 +116,7 @@ def test_revoke_unknown_prefix(api_key):
 
 def manage(*args) -> subprocess.CompletedProcess:
     """Run manage.py against the test database (committed data only)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test-only", "DEBUG": "False"}
-    return subprocess.run(  # noqa: S603 (a fixed command line, this interpreter)
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_manage(*args, DATABASE_URL=test_database_url(), SECRET_KEY="test-only", DEBUG="False")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,33 +1,22 @@
 """fetch_news killed mid-run (SIGKILL) leaves no half-written page, and the next run recovers."""
 
 import io
-import os
 import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, FetchAttempt, PairLease
 from articles.services import INTERRUPTED_MESSAGE
 from articles.tests import fakes
 from articles.tests.stub_server import StubAnswer, StubProviderServer, json_answer, payload
+from conftest import BASE_DIR, manage_environment, test_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return f"sqlite:///{db['NAME']}"
 
 
 def wait_for(condition, timeout: float = 30) -> None:
@@ -40,16 +29,15 @@ def wait_for(condition, timeout: float = 30) -> None:
 def test_a_killed_fetch_news_leaves_no_half_written_page(settings):
     slow_science = StubAnswer(status=200, body=json_answer(payload("newsapi_top_headlines")).body, delay=60)
     with StubProviderServer(overrides={("/top-headlines", "science"): slow_science}) as stub:
-        environment = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "SECRET_KEY": "killed-fetch-test",
-            "DEBUG": "False",
-            "NEWSAPI_KEY": fakes.NEWSAPI_KEY,
-            "NEWSAPI_BASE_URL": stub.url,
-            "GUARDIAN_API_KEY": "",
-            "PYTHONUNBUFFERED": "1",
-        }
+        environment = manage_environment(
+            DATABASE_URL=test_database_url(),
+            SECRET_KEY="killed-fetch-test",
+            DEBUG="False",
+            NEWSAPI_KEY=fakes.NEWSAPI_KEY,
+            NEWSAPI_BASE_URL=stub.url,
+            GUARDIAN_API_KEY="",
+            PYTHONUNBUFFERED="1",
+        )
         process = subprocess.Popen(
             [sys.executable, "manage.py", "fetch_news", "--category", "technology", "--category", "science"],
             cwd=BASE_DIR,

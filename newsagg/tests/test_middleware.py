@@ -1,22 +1,18 @@
 """The request log line, X-Request-ID, CORS and the security headers."""
 
 import logging
-import os
 import re
-import subprocess
-import sys
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
 
+from conftest import run_manage
 from newsagg.errors import SERVER_ERROR_MESSAGE, error_body
 from newsagg.logs import RequestIdFilter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("newsagg.tests.protected_urls")]
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 LINE = re.compile(
     r"method=(?P<method>\S+) path=(?P<path>\S+) status=(?P<status>\d+) duration_ms=(?P<duration>\d+\.\d) "
@@ -207,22 +203,12 @@ def test_hostile_path_stays_one_log_line(client, request_log):
 
 def test_request_line_goes_to_stdout_as_configured():
     # A separate process, so the LOGGING setting itself is exercised, not pytest's capture.
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
-    env.update(SECRET_KEY="test-only", DEBUG="False", ALLOWED_HOSTS="testserver")
     code = (
         "from django.test import Client; "
         "Client().get('/v1/nope', headers={'X-Request-ID': 'from-stdout'}, "
         "HTTP_AUTHORIZATION='Bearer nagg_00000000_secretsecret')"
     )
-    result = subprocess.run(  # noqa: S603 (a fixed command, no outside input)
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = manage("shell", "-c", code, ALLOWED_HOSTS="testserver")
 
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if "newsagg.request" in line]
@@ -306,17 +292,7 @@ def test_no_origin_is_allowed_by_default(auth_client):
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(SECRET_KEY="test-only", DEBUG="False", **env)
-    return subprocess.run(  # noqa: S603 (fixed commands, no outside input)
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_manage(*args, without=("DATABASE_URL",), SECRET_KEY="test-only", DEBUG="False", **env)
 
 
 @pytest.mark.parametrize(

@@ -1,23 +1,8 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-BASE_DIR = Path(__file__).resolve().parents[2]
+from conftest import run_manage
 
 
 def run_check(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_manage("check", without=("SECRET_KEY", "DEBUG"), **env)
 
 
 def test_missing_secret_key_with_debug_off_stops_startup_with_a_clear_message(tmp_path):
