@@ -10,6 +10,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from articles.caching import forget_fetch_times
+
 
 def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
@@ -124,3 +126,11 @@ def run_manage(*args: str, without: tuple[str, ...] = (), **env: str) -> subproc
         timeout=60,
         check=False,
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_fetch_memory():
+    """Each test starts with no remembered fetch times: its fetch records are its own."""
+    forget_fetch_times()
+    yield
+    forget_fetch_times()

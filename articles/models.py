@@ -60,6 +60,28 @@ class ArticleCategory(models.Model):
         return f"{self.article_id} in {self.category}"
 
 
+class ArticleTally(models.Model):
+    """How many articles a source has: in all (category "") and in each category.
+
+    Kept by database triggers on the two article tables (migration 0003), in the same
+    transaction as the write, whatever makes it (ingest, admin, cascades, COPY), so that a
+    list's `total` without dates or words is a lookup of a row or two instead of a count
+    over the whole store. Never written by the application.
+    """
+
+    source = models.CharField(max_length=16, choices=Source.choices)
+    category = models.CharField(max_length=16, blank=True, choices=Category.choices)
+    articles = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "category"], name="article_tally_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.category or 'all'}: {self.articles}"
+
+
 class FetchAttempt(models.Model):
     """One call (or attempted call) to a provider for one category: the fetch record."""
 

@@ -42,8 +42,23 @@ def test_article_count_is_the_length_of_article_list(store, filters, expected):
     assert article_count(**filters) == len(article_list(**filters))
 
 
-def test_a_category_count_reads_only_the_category_links(store, django_assert_num_queries):
+def test_a_dated_category_count_reads_only_the_category_links(store, django_assert_num_queries):
     with django_assert_num_queries(1) as captured:
-        article_count(category="technology", source="newsapi")
+        article_count(category="technology", source="newsapi", published_from=NOV_19)
 
     assert 'articles_article"' not in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"source": "guardian"}, {"category": "technology"}, {"category": "science", "source": "newsapi"}],
+    ids=["everything", "source", "category", "category-and-source"],
+)
+def test_a_count_without_words_or_dates_reads_only_the_tally(store, filters, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        article_count(**filters)
+
+    sql = captured.captured_queries[0]["sql"]
+    assert "articles_articletally" in sql
+    assert 'articles_article"' not in sql
+    assert "articles_articlecategory" not in sql

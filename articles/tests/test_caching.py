@@ -8,6 +8,7 @@ import pytest
 import requests
 import responses
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -243,3 +244,28 @@ def test_a_pair_that_just_failed_is_not_retried_by_requests_for_a_minute(auth_cl
     provider.replace("GET", SEARCH, json=guardian_page())
     assert get(auth_client, "?category=technology")["cache_status"] == "miss"
     assert len(provider.calls) == 2
+
+
+def test_a_pair_this_worker_saw_fresh_costs_no_fetch_record_query(auth_client, provider):
+    make_fresh(providers=["guardian"])
+    assert get(auth_client, "?category=technology")["cache_status"] == "hit"
+
+    with CaptureQueriesContext(connection) as captured:
+        assert get(auth_client, "?category=technology")["cache_status"] == "hit"
+
+    assert not [q for q in captured.captured_queries if "articles_fetchattempt" in q["sql"]]
+    assert len(provider.calls) == 0
+
+
+def test_a_remembered_pair_is_checked_again_once_its_ttl_has_passed(auth_client, provider, settings):
+    settings.NEWS_CACHE_TTL = 900
+    make_fresh(providers=["guardian"], categories=["technology"], at=timezone.now() - timedelta(seconds=600))
+    assert get(auth_client, "?category=technology")["cache_status"] == "hit"
+    provider.get(SEARCH, json=guardian_page("https://www.theguardian.com/technology/2026/nov/20/later"))
+
+    settings.NEWS_CACHE_TTL = 300  # the same as 600 seconds passing with the TTL at 900
+    body = get(auth_client, "?category=technology")
+
+    assert body["cache_status"] == "miss"
+    assert len(provider.calls) == 1
+    assert get(auth_client, "?category=technology")["cache_status"] == "hit"
