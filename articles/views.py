@@ -10,7 +10,7 @@ from articles.caching import articles_ensure_fresh
 from articles.constants import CATEGORIES
 from articles.pagination import ArticlePagination
 from articles.providers import PROVIDERS
-from articles.selectors import article_count, article_get, article_list
+from articles.selectors import ArticleFilters, article_get, article_page
 from articles.serializers import (
     ArticleListParamsSerializer,
     ArticleListSerializer,
@@ -47,23 +47,17 @@ class ArticleListApi(APIView):
         params.is_valid(raise_exception=True)
         filters = params.validated_data
         cache_status = articles_ensure_fresh(source=filters.get("source"), category=filters.get("category"))
-        matching = {
-            "category": filters.get("category"),
-            "source": filters.get("source"),
-            "words": filters["words"],
-            "published_from": filters.get("from"),
-            "published_to": filters.get("to"),
-        }
-        paginator = ArticlePagination()
-        page = paginator.paginate(
-            article_list(**matching),
-            total=article_count(**matching),
-            page=filters["page"],
-            page_size=filters["page_size"],
-            request=request,
+        matching = ArticleFilters(
+            category=filters.get("category"),
+            source=filters.get("source"),
+            words=tuple(filters["words"]),
+            published_from=filters.get("from"),
+            published_to=filters.get("to"),
         )
+        paginator = ArticlePagination(request, page=filters["page"], page_size=filters["page_size"])
+        rows, total = article_page(matching, offset=paginator.offset, limit=paginator.page_size)
         response = paginator.get_paginated_response(
-            [article_data(row) for row in page], cache_status=cache_status
+            [article_data(row) for row in rows], total=total, cache_status=cache_status
         )
         response["X-Cache-Status"] = cache_status
         return response

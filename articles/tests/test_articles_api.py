@@ -253,6 +253,7 @@ def test_pages_split_the_list_with_working_next_and_previous_links(auth_client, 
     first = auth_client.get("/v1/articles?page_size=2").json()
     assert [a["id"] for a in first["articles"]] == five_articles[:2]
     assert (first["total"], first["count"], first["page"], first["page_size"]) == (5, 2, 1, 2)
+    assert '"total":5,' in auth_client.get("/v1/articles?page_size=2").content.decode()  # an integer
     assert first["previous"] is None
     assert first["next"] == "http://testserver/v1/articles?page_size=2&page=2"
 
