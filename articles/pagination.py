@@ -1,5 +1,7 @@
 """Page-number pagination in the API's list envelope."""
 
+from urllib.parse import urlencode
+
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
@@ -34,6 +36,6 @@ class ArticlePagination(BasePagination):
     def page_link(self, page: int, total: int) -> str:
         # Past the end, "previous" leads back to the last page that has articles.
         last_page = max(1, -(-total // self.page_size))
-        params = self.request.query_params.copy()
-        params["page"] = str(min(page, last_page))
-        return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")
+        params = dict(self.request.query_params.lists())  # QueryDict.copy() deep-copies
+        params["page"] = [str(min(page, last_page))]
+        return self.request.build_absolute_uri(f"{self.request.path}?{urlencode(params, doseq=True)}")

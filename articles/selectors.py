@@ -164,12 +164,11 @@ LINK = ArticleCategory._meta.db_table
 TALLY = ArticleTally._meta.db_table
 NEWEST_FIRST = "a.published_at DESC, a.id DESC"
 
-# From this offset on, a page is found by its ids first (a "deferred join"): the rows it skips
-# are walked in an index alone instead of each being read from the table (page 2,000 of
-# 1,000,000 articles: 3 ms instead of 40 ms).
+# From this offset on, a page is counted first, then found by its ids (a "deferred join"): the
+# rows it skips are walked in an index alone instead of each being read from the table (page
+# 2,000 of 1,000,000 articles: 3 ms instead of 40 ms).
 DEEP_OFFSET = 1000
-# Past any store (ids are 64-bit): an empty page, without asking the database for an OFFSET it
-# cannot take.
+# Past any store (ids are 64-bit), and more than the database takes as an OFFSET.
 MAX_OFFSET = 2**62
 
 
@@ -186,44 +185,47 @@ class ArticleFilters:
 
 def article_page(filters: ArticleFilters, *, offset: int, limit: int) -> tuple[list[dict], int]:
     """The matching articles from `offset` on, newest first (ties: newest id first), as dicts of
-    ARTICLE_FIELDS, and how many match in all; usually in one query."""
-    if offset > MAX_OFFSET:
-        return [], article_count(filters)
+    ARTICLE_FIELDS, and how many match in all.
+
+    A page near the start is read with its total in one statement. A deep page is counted
+    first and read only when it is not past the end: the rows it skips cost a walk of an
+    index, which an empty page need not pay.
+    """
     connection = connections[router.db_for_read(Article)]
-    sql, params = article_page_query(filters, offset=offset, limit=limit, connection=connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if rows:
-        total = rows[0][-1]
-    elif offset == 0:
-        total = 0
-    else:  # past the end: the page carried no total
-        total = article_count(filters)
-    return [_article_row(row) for row in rows], total
+    if offset < DEEP_OFFSET:
+        sql, params = article_page_query(filters, offset=offset, limit=limit, connection=connection)
+        rows = _fetch(connection, sql, params)
+        if rows or offset == 0:
+            return [_article_row(row[:-1]) for row in rows], rows[0][-1] if rows else 0
+    total = article_count(filters)
+    if offset >= min(total, MAX_OFFSET):
+        return [], total
+    sql, params = article_page_query(filters, offset=offset, limit=limit, connection=connection, total=False)
+    return [_article_row(row) for row in _fetch(connection, sql, params)], total
 
 
 def article_count(filters: ArticleFilters) -> int:
-    """How many articles match; the `total` of article_page()."""
+    """How many articles match: the `total` of article_page()."""
     connection = connections[router.db_for_read(Article)]
-    sql, params = _total_query(filters, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+    return _fetch(connection, *_total_query(filters, connection))[0][0]
 
 
-def article_page_query(filters: ArticleFilters, *, offset: int, limit: int, connection) -> tuple[str, list]:
-    """The statement of article_page(): the page's rows, each with the total as a last column."""
+def article_page_query(
+    filters: ArticleFilters, *, offset: int, limit: int, connection, total: bool = True
+) -> tuple[str, list]:
+    """The statement of article_page(): the page's rows, with the total as a last column."""
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
-    total, total_params = _total_query(filters, connection)
+    total_sql, params = _total_query(filters, connection) if total else ("", [])
+    if total_sql:
+        columns += f", ({total_sql})"
     if offset < DEEP_OFFSET:
         matches = _Matches(filters, connection, with_articles=True)
-        sql = f"SELECT {columns}, ({total}) {matches.sql} ORDER BY {matches.newest_first} LIMIT %s OFFSET %s"
+        sql = f"SELECT {columns} {matches.sql} ORDER BY {matches.newest_first} LIMIT %s OFFSET %s"
     else:
         matches = _Matches(filters, connection, with_articles=False)
         ids = f"SELECT {matches.article_id} {matches.sql} ORDER BY {matches.newest_first} LIMIT %s OFFSET %s"
-        sql = f"SELECT {columns}, ({total}) FROM {ARTICLE} a WHERE a.id IN ({ids}) ORDER BY {NEWEST_FIRST}"  # noqa: S608
-    return sql, [*total_params, *matches.params, limit, offset]
+        sql = f"SELECT {columns} FROM {ARTICLE} a WHERE a.id IN ({ids}) ORDER BY {NEWEST_FIRST}"  # noqa: S608
+    return sql, [*params, *matches.params, limit, offset]
 
 
 def article_get(*, article_id: int) -> dict | None:
@@ -286,8 +288,14 @@ class _Matches:
         self.sql = f"FROM {tables}{where}"
 
 
+def _fetch(connection, sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _article_row(row: tuple) -> dict:
-    article = dict(zip(ARTICLE_FIELDS, row, strict=False))
+    article = dict(zip(ARTICLE_FIELDS, row, strict=True))
     published = article["published_at"]
     if published.tzinfo is None:  # SQLite: stored and read as naive UTC
         article["published_at"] = published.replace(tzinfo=UTC)
