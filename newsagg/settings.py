@@ -87,7 +87,10 @@ TEMPLATES = [
 # ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Off by default: a check is one more round trip on every request (the hot path makes three).
+# Without it, a connection the database dropped (a restart) fails the one request that finds
+# it, with a 503 and Retry-After, and is replaced for the next.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads and processes write the same file (counters, fetch records):
     # wait for the write lock instead of failing at once.

@@ -4,6 +4,9 @@ import logging
 from http import HTTPStatus
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test import RequestFactory
 
 from newsagg.errors import SERVICE_UNAVAILABLE_MESSAGE, error_body
 
@@ -86,3 +89,48 @@ def test_requests_that_need_no_database_keep_their_answer_during_an_outage(
 
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
+
+
+@pytest.mark.postgres
+@pytest.mark.urls("newsagg.urls")
+@pytest.mark.parametrize(
+    ("health_checks", "after_the_drop"),
+    [
+        pytest.param(False, [HTTPStatus.SERVICE_UNAVAILABLE, HTTPStatus.OK], id="default"),
+        pytest.param(True, [HTTPStatus.OK, HTTPStatus.OK], id="CONN_HEALTH_CHECKS"),
+    ],
+)
+def test_a_connection_the_database_dropped_is_replaced(raw_key, health_checks, after_the_drop):
+    """A database restart costs each worker one 503, or none with CONN_HEALTH_CHECKS.
+
+    Served by Django's WSGI handler itself, as under gunicorn: unlike the test client, it
+    closes a failed connection when the request finishes.
+    """
+    connection.close()
+    configured = connection.settings_dict["CONN_HEALTH_CHECKS"]
+    connection.settings_dict["CONN_HEALTH_CHECKS"] = health_checks
+    handler = WSGIHandler()
+
+    def status() -> int:
+        environ = RequestFactory().get("/v1/usage", HTTP_AUTHORIZATION=f"Bearer {raw_key}").environ
+        response = handler(environ, lambda *args: None)
+        response.close()  # the server's part: fires request_finished
+        return response.status_code
+
+    try:
+        assert status() == HTTPStatus.OK
+        assert connection.connection is not None, "kept open for the next request"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            [(pid,)] = cursor.fetchall()
+        other = connection.get_new_connection(connection.get_connection_params())
+        try:
+            other.autocommit = True
+            other.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
+        finally:
+            other.close()
+
+        assert [status(), status()] == after_the_drop
+    finally:
+        connection.settings_dict["CONN_HEALTH_CHECKS"] = configured
+        connection.close()
