@@ -4,7 +4,13 @@ from http import HTTPStatus
 import pytest
 
 from articles.constants import CATEGORIES
-from articles.serializers import CHOICE_MESSAGE, DATE_MESSAGE, PAGE_SIZE_CONFLICT_MESSAGE, RANGE_MESSAGE
+from articles.serializers import (
+    CHOICE_MESSAGE,
+    DATE_MESSAGE,
+    PAGE_SIZE_CONFLICT_MESSAGE,
+    RANGE_MESSAGE,
+    ArticleListParamsSerializer,
+)
 from articles.tests.factories import make_article, make_fresh
 from articles.views import ARTICLE_NOT_FOUND_MESSAGE
 
@@ -368,3 +374,16 @@ def test_a_cache_hit_list_makes_at_most_five_queries(
 
     assert response.status_code == HTTPStatus.OK
     assert response.json()["cache_status"] == "hit"
+
+
+def test_each_parameter_serializer_validates_with_fields_of_its_own():
+    bad = ArticleListParamsSerializer(data={"page": "0", "category": "weather"})
+    good = ArticleListParamsSerializer(data={"page": "2", "category": "science"})
+
+    assert not bad.is_valid()
+    assert good.is_valid(), good.errors
+    assert good.validated_data["page"] == 2
+    assert set(bad.errors) == {"page", "category"}
+    for name in ("page", "category", "from"):
+        assert good.fields[name] is not bad.fields[name]
+        assert (good.fields[name].parent, bad.fields[name].parent) == (good, bad)
