@@ -81,7 +81,7 @@ class Provider:
     """One news provider: how to ask it for a category and how to read its answer.
 
     A subclass sets the class attributes, builds its request in `request_for` and reads
-    the answer in `articles_from` and `error_from`.
+    the answer in `items_from`, `article_from` and `error_from`.
     """
 
     name: ClassVar[str]
@@ -124,13 +124,15 @@ class Provider:
         """(url, query parameters, headers) of the call for one of our categories."""
         raise NotImplementedError
 
-    def articles_from(
-        self, body: Any, *, http_status: int, fetched_at: datetime
-    ) -> tuple[list[NormalizedArticle], int]:
-        """The normalised articles of a successful answer and how many items were dropped.
+    def items_from(self, body: Any, *, http_status: int) -> list:
+        """The raw article items of a successful answer.
 
         Raises ProviderError when the body is not the success shape.
         """
+        raise NotImplementedError
+
+    def article_from(self, item: Any, fetched_at: datetime) -> NormalizedArticle | None:
+        """One item normalised, or None when it is not a usable article."""
         raise NotImplementedError
 
     def error_from(self, status: int, body: Any) -> ProviderError | None:
@@ -166,10 +168,12 @@ class Provider:
         error = self.error_from(response.status_code, body)
         if error is not None:
             raise error
-        articles, dropped = self.articles_from(
-            body, http_status=response.status_code, fetched_at=datetime.now(UTC)
+        items = self.items_from(body, http_status=response.status_code)
+        fetched_at = datetime.now(UTC)
+        articles = [a for a in (self.article_from(item, fetched_at) for item in items) if a is not None]
+        return FetchPage(
+            http_status=response.status_code, articles=articles, dropped=len(items) - len(articles)
         )
-        return FetchPage(http_status=response.status_code, articles=articles, dropped=dropped)
 
     def _get(self, url: str, *, params: Mapping[str, str], headers: Mapping[str, str]) -> requests.Response:
         try:

@@ -72,20 +72,16 @@ class GuardianProvider(Provider):
         )
         return ProviderError(kind, text, http_status=status)
 
-    def articles_from(
-        self, body: Any, *, http_status: int, fetched_at: datetime
-    ) -> tuple[list[NormalizedArticle], int]:
+    def items_from(self, body: Any, *, http_status: int) -> list:
         response = body.get("response") if isinstance(body, dict) else None
         if not isinstance(response, dict) or response.get("status") != "ok":
             raise self.unexpected_body(http_status, 'no "response" with "status": "ok"')
         items = response.get("results")
         if not isinstance(items, list):
             raise self.unexpected_body(http_status, 'no "response.results" list')
-        articles = [a for a in (self._article(item, fetched_at) for item in items) if a is not None]
-        return articles, len(items) - len(articles)
+        return items
 
-    @staticmethod
-    def _article(item: Any, fetched_at: datetime) -> NormalizedArticle | None:
+    def article_from(self, item: Any, fetched_at: datetime) -> NormalizedArticle | None:
         # Hosted items are paid-for (Guardian Labs) content, not news.
         if not isinstance(item, dict) or item.get("isHosted") is True:
             return None

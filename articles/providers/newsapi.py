@@ -74,19 +74,15 @@ class NewsApiProvider(Provider):
         )
         return ProviderError(kind, text, http_status=status)
 
-    def articles_from(
-        self, body: Any, *, http_status: int, fetched_at: datetime
-    ) -> tuple[list[NormalizedArticle], int]:
+    def items_from(self, body: Any, *, http_status: int) -> list:
         if not isinstance(body, dict) or body.get("status") != "ok":
             raise self.unexpected_body(http_status, 'no "status": "ok"')
         items = body.get("articles")
         if not isinstance(items, list):
             raise self.unexpected_body(http_status, 'no "articles" list')
-        articles = [a for a in (self._article(item, fetched_at) for item in items) if a is not None]
-        return articles, len(items) - len(articles)
+        return items
 
-    @staticmethod
-    def _article(item: Any, fetched_at: datetime) -> NormalizedArticle | None:
+    def article_from(self, item: Any, fetched_at: datetime) -> NormalizedArticle | None:
         if not isinstance(item, dict):
             return None
         url = clean_url(item.get("url"))
