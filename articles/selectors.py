@@ -20,13 +20,14 @@ def utc_day_start(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _pairs_with_attempts(pairs: Iterable[tuple[str, str]], **attempt_filters) -> set[tuple[str, str]]:
-    """The pairs among `pairs` that have a fetch record matching `attempt_filters`, in one query."""
+def _last_attempts(pairs: Iterable[tuple[str, str]], **attempt_filters) -> dict[tuple[str, str], datetime]:
+    """When each of `pairs` last started a fetch matching `attempt_filters`, for those that
+    have one, in one query."""
     pairs = set(pairs)
     if not pairs:
-        return set()
+        return {}
     # A rectangle of providers × categories is a simpler query than an OR of pairs; the
-    # intersection keeps only the pairs asked for.
+    # membership test keeps only the pairs asked for.
     found = (
         FetchAttempt.objects.filter(
             provider__in={provider for provider, _ in pairs},
@@ -35,34 +36,20 @@ def _pairs_with_attempts(pairs: Iterable[tuple[str, str]], **attempt_filters) ->
         )
         .order_by()
         .values_list("provider", "category")
-        .distinct()
+        .annotate(last=Max("started_at"))
     )
-    return set(found) & pairs
+    return {(provider, category): last for provider, category, last in found if (provider, category) in pairs}
 
 
 def fresh_pairs(*, pairs: Iterable[tuple[str, str]], now: datetime | None = None) -> set[tuple[str, str]]:
     """The pairs among `pairs` fetched successfully within NEWS_CACHE_TTL, in one query."""
     since = (now or timezone.now()) - timedelta(seconds=settings.NEWS_CACHE_TTL)
-    return _pairs_with_attempts(pairs, outcome=FetchAttempt.Outcome.SUCCESS, started_at__gte=since)
+    return set(last_successes(pairs=pairs, since=since))
 
 
 def last_successes(*, pairs: Iterable[tuple[str, str]], since: datetime) -> dict[tuple[str, str], datetime]:
     """When each of `pairs` last started a successful fetch, for those with one since `since`."""
-    pairs = set(pairs)
-    if not pairs:
-        return {}
-    found = (
-        FetchAttempt.objects.filter(
-            provider__in={provider for provider, _ in pairs},
-            category__in={category for _, category in pairs},
-            outcome=FetchAttempt.Outcome.SUCCESS,
-            started_at__gte=since,
-        )
-        .order_by()
-        .values_list("provider", "category")
-        .annotate(last=Max("started_at"))
-    )
-    return {(provider, category): last for provider, category, last in found if (provider, category) in pairs}
+    return _last_attempts(pairs, outcome=FetchAttempt.Outcome.SUCCESS, started_at__gte=since)
 
 
 def recently_failed_pairs(
@@ -70,7 +57,7 @@ def recently_failed_pairs(
 ) -> set[tuple[str, str]]:
     """The pairs among `pairs` with a failed fetch within `within`, in one query."""
     since = (now or timezone.now()) - within
-    return _pairs_with_attempts(pairs, outcome=FetchAttempt.Outcome.ERROR, started_at__gte=since)
+    return set(_last_attempts(pairs, outcome=FetchAttempt.Outcome.ERROR, started_at__gte=since))
 
 
 def provider_in_backoff(*, provider: str, now: datetime | None = None) -> datetime | None:
